@@ -1,0 +1,98 @@
+"""Answers made of verbatim quotes, and their markdown for the chat.
+
+Quote text is always `article.text[start:end]`; highlighting (bold) is added around it in the
+rendered markdown only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from index.article import Article
+
+from .question import EN
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage. Invariant: `article.text[start:end] == text`."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    paragraph: int
+    highlight: tuple[tuple[int, int], ...] = ()  # article offsets of the words that answer
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k != "highlight"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question. When `answered` is false, `quotes` are the closest passages,
+    offered as such, not as an answer."""
+
+    answered: bool
+    answer: str
+    quotes: tuple[Quote, ...]
+    language: str = "vi"
+
+    def to_dict(self) -> dict:
+        return {
+            "answered": self.answered,
+            "answer": self.answer,
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+
+
+# Characters that markdown, HTML or LaTeX would act on anywhere in a line; the rest of the
+# article's punctuation ("-", ".", "(", "&", "%") renders as itself and stays unescaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
+_LINE_START_MARKER = re.compile(r"^(\d+)([.)])|^([-+=])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what markdown, HTML or LaTeX would act on, so text renders as itself."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+
+
+def _render_quote(article: Article, quote: Quote) -> str:
+    parts, pos = [], quote.start
+    for a, b in quote.highlight:
+        parts.append(escape_markdown(article.text[pos:a]))
+        parts.append("**" + escape_markdown(article.text[a:b]) + "**")
+        pos = b
+    parts.append(escape_markdown(article.text[pos : quote.end]))
+    return "> " + "".join(parts).replace("\n", "\n> ")
+
+
+_FRAMES = {
+    "vi": {
+        "answered": "Bài báo viết:",
+        "declined": "Bài báo không nói về điều này.",
+        "closest": "Những đoạn gần nhất (không phải câu trả lời):",
+        "paragraph": "đoạn",
+    },
+    "en": {
+        "answered": "The article says:",
+        "declined": "The article does not say.",
+        "closest": "Closest passages (not an answer):",
+        "paragraph": "paragraph",
+    },
+}
+
+
+def render_markdown(article: Article, answered: bool, quotes: tuple[Quote, ...], language: str) -> str:
+    """The chat reply: a framing line in the question's language, then each quote as a blockquote."""
+    frame = _FRAMES["en" if language == EN else "vi"]
+    lines = [frame["answered"] if answered else frame["declined"]]
+    if quotes and not answered:
+        lines.append(frame["closest"])
+    for quote in quotes:
+        lines.append("")
+        lines.append(_render_quote(article, quote))
+        lines.append(f"> — *{frame['paragraph']} {quote.paragraph}*")
+    return "\n".join(lines)

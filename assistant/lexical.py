@@ -1,0 +1,67 @@
+"""BM25 over Vietnamese-aware terms, in two forms: accented (tone-canonical) and folded.
+
+The corpus is one article's sentences, small enough to index in memory in milliseconds, so it is
+built from the chunks on load rather than stored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import Chunk
+from index.vietnamese import lexical_terms
+
+
+@dataclass(frozen=True)
+class LexicalScores:
+    """Per-sentence BM25 scores and how much of the question's weight each sentence covers.
+
+    `coverage[i]` is the IDF-weighted share of the question's distinct terms found in sentence
+    `i` (0..1): unlike BM25 it is comparable across questions, so it can inform a decline.
+    """
+
+    bm25: np.ndarray
+    coverage: np.ndarray
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over one form of the sentences' terms."""
+
+    def __init__(self, chunks: list[Chunk] | tuple[Chunk, ...], folded: bool):
+        import bm25s
+
+        self.folded = folded
+        docs = [lexical_terms(c.text, folded) for c in chunks]
+        self.doc_terms = [set(d) for d in docs]
+        self.vocabulary = set().union(*self.doc_terms)
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n + 0.5) / (df + 0.5)) for t, df in self._df(docs).items()}
+        self.idf_unseen = math.log(1 + (n + 0.5) / 0.5)
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.bm25.index(docs, show_progress=False)
+
+    @staticmethod
+    def _df(docs: list[list[str]]) -> dict[str, int]:
+        df: dict[str, int] = {}
+        for d in docs:
+            for t in set(d):
+                df[t] = df.get(t, 0) + 1
+        return df
+
+    def score(self, text: str) -> LexicalScores:
+        terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
+        n = len(self.doc_terms)
+        if not terms:
+            return LexicalScores(np.zeros(n, np.float32), np.zeros(n, np.float32))
+        known = [t for t in terms if t in self.vocabulary]
+        bm25 = self.bm25.get_scores(known) if known else np.zeros(n, np.float32)
+        weights = {t: self.idf.get(t, self.idf_unseen) for t in terms}
+        total = sum(weights.values())
+        coverage = np.array(
+            [sum(w for t, w in weights.items() if t in doc) / total for doc in self.doc_terms],
+            np.float32,
+        )
+        return LexicalScores(np.asarray(bm25, np.float32), coverage)

@@ -1,0 +1,118 @@
+"""Reading a question before retrieval: clean it, tell its language, spot follow-ups and the
+specific terms (numbers, codes, names) it hinges on.
+
+Everything here is general knowledge of Vietnamese and English (phonotactics, question and
+continuation words), not knowledge of any particular article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
+
+MAX_QUESTION_CHARS = 500
+
+VI, VI_NODIAC, EN = "vi", "vi_nodiac", "en"
+
+# A Vietnamese syllable typed without marks: onset, vowel nucleus, optional coda.
+_VI_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
+    r"(?:[aeiouy]{1,3})(?:ng|nh|ch|c|m|n|p|t)?$"
+)
+_EN_FUNCTION_WORDS = frozenset(
+    "the a an of in on at to for from by with and or is are was were be been do does did what "
+    "which who whom whose when where why how many much there their its it this that these those "
+    "has have had will would can could should about into than".split()
+)
+# Words that open or mark an elliptical follow-up ("Còn 4G thì sao?", "And fixed broadband?").
+_FOLLOWUP_OPENERS = ("còn", "thế còn", "vậy còn", "và", "còn về", "and", "what about", "how about", "also")
+_FOLLOWUP_REFERENCES = re.compile(
+    r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|"
+    r"of them|of those|of these|among them|they|them|those|it|its|that one)\b"
+)
+# In a conversation, a question this short usually leans on what came before.
+_FOLLOWUP_MAX_WORDS = 7
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked (empty, too long, not text)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A cleaned question. Invariant: `text` is NFC, single-spaced, non-empty, ≤ MAX_QUESTION_CHARS;
+    a question typed all in capitals is lower-cased (its capitals say nothing about names)."""
+
+    text: str
+    language: str
+    followup: bool
+    specific_terms: tuple[str, ...]
+
+
+def clean_question(raw: object) -> str:
+    """NFC, whitespace collapsed; raises QuestionError for non-text, empty or over-long input."""
+    if not isinstance(raw, str):
+        raise QuestionError(f"the question must be text, not {type(raw).__name__}")
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not text:
+        raise QuestionError("the question is empty; type a question about the article")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}"
+        )
+    return text
+
+
+def detect_language(text: str) -> str:
+    """`vi` when it has Vietnamese marks; else `vi_nodiac` when its words read as Vietnamese syllables."""
+    if has_vietnamese_marks(text):
+        return VI
+    alpha = [w.lower() for w in words(text) if w.isalpha()]
+    if not alpha:
+        return VI_NODIAC
+    english = sum(w in _EN_FUNCTION_WORDS for w in alpha)
+    vietnamese = sum(bool(_VI_SYLLABLE.match(w)) and w not in _EN_FUNCTION_WORDS for w in alpha)
+    return VI_NODIAC if vietnamese > 2 * english and vietnamese >= 0.6 * len(alpha) else EN
+
+
+def is_followup(text: str) -> bool:
+    """Elliptical or referring back: opens with "còn…"/"and…", points back ("trong đó"), or is very short."""
+    lower = text.lower().strip(" ?!.")
+    folded = fold_diacritics(lower)
+    if any(lower.startswith(o + " ") or folded.startswith(fold_diacritics(o) + " ") for o in _FOLLOWUP_OPENERS):
+        return True
+    if _FOLLOWUP_REFERENCES.search(lower):
+        return True
+    return len(words(lower)) <= _FOLLOWUP_MAX_WORDS
+
+
+def specific_terms(text: str, language: str) -> tuple[str, ...]:
+    """Numbers, codes ("5G") and, for Vietnamese, capitalised names the answer would have to contain.
+
+    Terms come back in the canonical form of the lexical index for that language (accented for
+    `vi`, folded otherwise; numbers and codes read the same in both).
+    """
+    found = []
+    tokens = words(text)
+    for i, word in enumerate(tokens):
+        if any(c.isdigit() for c in word):
+            found.append(canonical_number(word) if not any(c.isalpha() for c in word) else word.lower())
+        elif language == VI and (i > 0 or word.isupper()) and word[0].isupper():
+            found.append(canonical_syllable(word))
+    return tuple(dict.fromkeys(found))
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def read_question(raw: object) -> Question:
+    text = clean_question(raw)
+    if _is_shouting(text):
+        text = text.lower()
+    language = detect_language(text)
+    return Question(text, language, is_followup(text), specific_terms(text, language))

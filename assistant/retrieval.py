@@ -1,0 +1,117 @@
+"""Hybrid retrieval over one article's sentences: dense (e5) and lexical (BM25), fused by language.
+
+Each signal is rescaled per question so that the best sentence scores 1: dense cosine relative to
+the article's median sentence, BM25 relative to its best. The fused score is a weighted sum whose
+weight depends on the question's language: an English question gains little from Vietnamese BM25,
+and a question typed without diacritics is matched against folded sentences in both signals.
+A follow-up question is scored together with the conversation's previous question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import Chunk
+from index.embedder import Embedder
+from index.store import VIEWS, ArticleIndex
+
+from .lexical import LexicalIndex
+from .question import EN, VI, VI_NODIAC, Question, read_question
+
+# Share of the fused score given to the dense signal, by question language (cross-validated on
+# the development set; see the README's "Measuring" section).
+DENSE_WEIGHT = {VI: 0.5, VI_NODIAC: 0.5, EN: 0.85}
+# Share given to the question with the previous one prepended, when a question follows up.
+CONTEXT_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sentence and its scores for one question: `score` is the fused 0..1 ranking score;
+    `dense` the cosine similarity; `coverage` the IDF-weighted share of question terms it holds."""
+
+    chunk: Chunk
+    score: float
+    dense: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found for a question: every sentence, best first."""
+
+    question: Question
+    hits: tuple[Hit, ...]
+    missing_terms: tuple[str, ...]
+    used_history: bool
+
+
+@dataclass(frozen=True)
+class _Signals:
+    fused: np.ndarray
+    dense: np.ndarray
+    coverage: np.ndarray
+
+
+def _rescale_dense(cos: np.ndarray) -> np.ndarray:
+    top, mid = float(cos.max()), float(np.median(cos))
+    return (cos - mid) / (top - mid) if top > mid else np.zeros_like(cos)
+
+
+def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
+    top = float(bm25.max())
+    return bm25 / top if top > 0 else np.zeros_like(bm25)
+
+
+class Retriever:
+    """Scores an article's sentences for questions. Holds no model: the embedder is injected."""
+
+    def __init__(self, index: ArticleIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self.accented = LexicalIndex(index.chunks, folded=False)
+        self.folded = LexicalIndex(index.chunks, folded=True)
+
+    def _signals(self, text: str, dense_views: np.ndarray, language: str) -> _Signals:
+        text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
+        if language == VI_NODIAC:
+            dense = np.maximum(text_view, folded_view)
+            lexical = self.folded.score(text)
+        elif language == VI:
+            dense = text_view
+            lexical = self.accented.score(text)
+        else:
+            dense = text_view
+            lexical = self.folded.score(text)
+        w = DENSE_WEIGHT[language]
+        fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(lexical.bm25)
+        return _Signals(fused, dense, lexical.coverage)
+
+    def missing_terms(self, question: Question) -> tuple[str, ...]:
+        """The question's specific terms (numbers, codes, names) that the article never uses."""
+        vocabulary = (self.accented if question.language == VI else self.folded).vocabulary
+        return tuple(t for t in question.specific_terms if t not in vocabulary)
+
+    def search(self, raw_question: object, history: list[str] | tuple[str, ...] | None = None) -> Retrieval:
+        """Rank every sentence for a question; `history` is the earlier user questions, oldest first."""
+        question = read_question(raw_question)
+        previous = [h for h in (history or []) if isinstance(h, str) and h.strip()]
+        texts = [question.text]
+        if previous and question.followup:
+            texts.append(" ".join(previous[-1].split()) + " " + question.text)
+        vectors = self.embedder.encode_queries(texts)
+        dense_views = self.index.dense_scores(vectors)
+        current = self._signals(texts[0], dense_views[0], question.language)
+        fused, dense, coverage = current.fused, current.dense, current.coverage
+        if len(texts) > 1:  # a follow-up: lean on the previous question too
+            context = self._signals(texts[1], dense_views[1], question.language)
+            fused = (1 - CONTEXT_WEIGHT) * fused + CONTEXT_WEIGHT * context.fused
+            dense = np.maximum(dense, context.dense)
+            coverage = np.maximum(coverage, context.coverage)
+        order = np.argsort(-fused, kind="stable")
+        hits = tuple(
+            Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order
+        )
+        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1)

