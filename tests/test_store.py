@@ -1,0 +1,45 @@
+import json
+
+import numpy as np
+
+from index.article import Article
+from index.store import ArticleIndex, index_folder
+
+
+def test_save_then_load_gives_identical_scores(tmp_path, article, fake_embedder):
+    built, status = ArticleIndex.open(article, fake_embedder, tmp_path)
+    assert status == "built"
+    loaded, status = ArticleIndex.open(article, fake_embedder, tmp_path)
+    assert status == "loaded"
+    assert loaded.chunks == built.chunks
+    q = fake_embedder.encode_queries(["thuê bao di động", "cáp quang"])
+    assert np.allclose(loaded.dense_scores(q), built.dense_scores(q))
+    folder = index_folder(tmp_path, article, fake_embedder)
+    assert sorted(p.name for p in folder.iterdir()) == ["chunks.jsonl", "index.faiss", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["article_sha256"] == article.sha256 and "faiss-cpu" in manifest["libraries"]
+
+
+def test_each_sentence_finds_itself_first(article, fake_embedder, tmp_path):
+    index, _ = ArticleIndex.open(article, fake_embedder, tmp_path)
+    scores = index.dense_scores(fake_embedder.encode_passages([c.text for c in index.chunks]))
+    assert (scores[:, 0, :].argmax(axis=1) == np.arange(len(index.chunks))).all()
+
+
+def test_stale_or_broken_manifest_rebuilds(tmp_path, article, fake_embedder):
+    ArticleIndex.open(article, fake_embedder, tmp_path)
+    folder = index_folder(tmp_path, article, fake_embedder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["chunker_version"] = -1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _, status = ArticleIndex.open(article, fake_embedder, tmp_path)
+    assert status == "rebuilt"
+    (folder / "index.faiss").write_bytes(b"garbage")
+    _, status = ArticleIndex.open(article, fake_embedder, tmp_path)
+    assert status == "rebuilt"
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp-") or p.name.endswith(".old")]
+
+
+def test_another_article_gets_its_own_folder(tmp_path, article, fake_embedder):
+    other = Article.from_text("Tiêu đề khác\nMột câu. Câu thứ hai.\n", "other")
+    assert index_folder(tmp_path, article, fake_embedder) != index_folder(tmp_path, other, fake_embedder)

@@ -1,0 +1,60 @@
+import pytest
+
+from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, lexical_terms
+from assistant.question import EN, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
+
+
+def test_fold_is_one_character_for_one():
+    text = "Điện Biên Phủ, Ủy ban, tỷ lệ"
+    assert fold_diacritics(text) == "Dien Bien Phu, Uy ban, ty le"
+    assert len(fold_diacritics(text)) == len(text)
+
+
+@pytest.mark.parametrize("a, b", [("hoà", "hòa"), ("uỷ", "ủy"), ("tỉ", "tỷ"), ("kĩ", "kỹ"), ("Thuý", "thúy")])
+def test_spelling_variants_share_one_term(a, b):
+    assert canonical_syllable(a) == canonical_syllable(b)
+
+
+def test_distinct_words_stay_distinct():
+    assert canonical_syllable("hoà") != canonical_syllable("hoá")
+    assert canonical_syllable("tay") != canonical_syllable("tai")  # "ay" is a vowel, not "y"
+
+
+@pytest.mark.parametrize("raw, canon", [("567.666", "567666"), ("3.350", "3350"), ("74,56", "74.56"),
+                                        ("3,350", "3350"), ("74.56", "74.56"), ("2024", "2024")])
+def test_numbers_have_one_canonical_form(raw, canon):
+    assert canonical_number(raw) == canon
+
+
+def test_terms_keep_codes_whole_and_add_bigrams():
+    terms = lexical_terms("Bộ TT&TT phủ sóng 4G đạt 74,56%", folded=True)
+    assert {"tt&tt", "4g", "74.56", "phu_song"} <= set(terms)
+
+
+@pytest.mark.parametrize("q, lang", [
+    ("Toàn tỉnh có bao nhiêu tuyến cáp quang?", VI),
+    ("ty le ho gia dinh co ket noi internet", VI_NODIAC),
+    ("so vi tri phu song 3g", VI_NODIAC),
+    ("How many 4G sites are there?", EN),
+    ("What share of people use the Internet?", EN),
+])
+def test_language_detection(q, lang):
+    assert detect_language(q) == lang
+
+
+def test_questions_are_cleaned_and_bad_ones_refused():
+    assert clean_question("  Tỉ   le\u0300?\n") == "Tỉ lè?"
+    for bad in ["", "   \n\t", "x" * 501, None, 42]:
+        with pytest.raises(QuestionError):
+            clean_question(bad)
+
+
+def test_shouted_questions_are_lower_cased():
+    assert read_question("ĐIỆN BIÊN CÓ BAO NHIÊU THUÊ BAO").text == "điện biên có bao nhiêu thuê bao"
+
+
+def test_followup_cues():
+    assert read_question("Còn 4G thì sao?").followup
+    assert read_question("Trong đó bao nhiêu có 4G?").followup
+    assert read_question("And fixed broadband?").followup
+    assert not read_question("Bộ trưởng đề nghị tỉnh tăng chi ngân sách cho lĩnh vực nào?").followup

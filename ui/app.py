@@ -1,0 +1,199 @@
+"""The Gradio chat and the JSON HTTP API, both around one `Assistant`; no retrieval logic here.
+
+One process on 127.0.0.1 serves three doors: the page at `/`, Gradio endpoints (`/chat`, `/ask`)
+for `gradio_client`, and a plain JSON API (`POST /api/ask`, `GET /api/health`, docs at
+`/api/docs`). The handlers are plain functions, testable without a server.
+"""
+
+
+import html
+import sys
+from typing import Any, Callable
+
+from index.settings import apply_offline_defaults
+
+apply_offline_defaults()
+
+from assistant import Answer, Assistant, QuestionError  # noqa: E402
+from assistant.api import DEFAULT_TOP_K, MAX_TOP_K  # noqa: E402
+from assistant.question import MAX_QUESTION_CHARS  # noqa: E402
+
+EXAMPLES = [
+    "Toàn tỉnh có bao nhiêu tuyến cáp quang?",
+    "ty le ho gia dinh co ket noi internet",
+    "How many 4G sites are there?",
+    "Có bao nhiêu vị trí trạm BTS?",
+    "Trong đó bao nhiêu có 4G?",
+]
+CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keeps the model lock busy
+QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
+
+
+def _text_of(content: Any) -> str:
+    """A chat message's text: a plain string (gradio_client) or a list of parts (the browser)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    if isinstance(content, (list, tuple)):
+        return " ".join(_text_of(part) for part in content).strip()
+    return ""
+
+
+def user_questions(history: list | None) -> list[str]:
+    """The earlier user questions of a Gradio "messages" history, oldest first."""
+    questions = []
+    for item in history or []:
+        if isinstance(item, dict) and item.get("role") == "user":
+            text = _text_of(item.get("content"))
+            if text.strip():
+                questions.append(text)
+    return questions
+
+
+def source_panel(assistant: Assistant, answer: Answer | None) -> str:
+    """The article as HTML with quoted sentences marked; declined answers mark "not an answer".
+
+    Everything from the article is HTML-escaped: no article or question text renders as markup.
+    """
+    article = assistant.article
+    marks = sorted(answer.quotes, key=lambda q: q.start) if answer else []
+    css = "qa-answer" if answer and answer.answered else "qa-closest"
+    label = "" if not answer or answer.answered else ' title="không phải câu trả lời / not an answer"'
+    parts = [f'<div class="qa-source"><h3>{html.escape(article.title)}</h3>']
+    paragraph = 0
+    for line_start, line in _lines(article.text):
+        if not line.strip():
+            continue
+        paragraph += 1
+        if paragraph == 1:
+            continue  # the title is shown as the heading
+        end = line_start + len(line)
+        pos, pieces = line_start, []
+        for q in marks:
+            if q.start >= line_start and q.end <= end:
+                pieces.append(html.escape(article.text[pos : q.start]))
+                pieces.append(f'<mark class="{css}"{label}>{html.escape(q.text)}</mark>')
+                pos = q.end
+        pieces.append(html.escape(article.text[pos:end]))
+        parts.append(f'<p id="p{paragraph}"><sup>{paragraph}</sup> {"".join(pieces)}</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def chat_reply(assistant: Assistant, message: Any, history: list | None) -> tuple[str, str]:
+    """The chat handler: (markdown reply, source panel HTML). Bad input becomes a chat reply."""
+    question = _text_of(message)
+    try:
+        answer = assistant.ask(question, user_questions(history))
+    except QuestionError as exc:
+        return f"⚠️ {exc}", source_panel(assistant, None)
+    return answer.answer, source_panel(assistant, answer)
+
+
+def api_ask(assistant: Assistant, question: Any, history: Any = None, top_k: Any = DEFAULT_TOP_K) -> dict:
+    """The typed API: the same JSON object as `ask --json`. Raises ValueError for bad input."""
+    if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
+        raise QuestionError("history must be a list of earlier questions (strings)")
+    return assistant.ask(question, history or [], top_k=top_k).to_dict()
+
+
+def validate_message(message: Any) -> Any:
+    """The textbox validator: refuse empty and over-long questions before they reach the chat."""
+    import gradio as gr
+
+    text = _text_of(message).strip()
+    if not text:
+        return gr.validate(False, "Type a question about the article.")
+    if len(text) > MAX_QUESTION_CHARS:
+        return gr.validate(False, f"Questions are limited to {MAX_QUESTION_CHARS} characters.")
+    return gr.validate(True, "")
+
+
+def build_blocks(assistant: Assistant):
+    """The Gradio page: chat on the left, the article on the right."""
+    import gradio as gr
+
+    article = assistant.article
+    with gr.Blocks(title="Article Q&A") as blocks:
+        gr.Markdown(
+            "### Hỏi đáp về bài báo · Ask the article\n"
+            f"**{html.escape(article.title)}** — answers are verbatim quotes with their paragraph "
+            "numbers; when the article does not say, the assistant says so."
+        )
+        source = gr.HTML(source_panel(assistant, None), render=False, elem_id="source-panel")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    elem_id="chat", height=560, latex_delimiters=[], sanitize_html=True,
+                    buttons=["copy", "copy_all"], placeholder="Hỏi một câu về bài báo · Ask about the article",
+                )
+                gr.ChatInterface(
+                    fn=lambda message, history: chat_reply(assistant, message, history),
+                    chatbot=chatbot,
+                    textbox=gr.Textbox(placeholder="Câu hỏi… / Your question…", max_length=MAX_QUESTION_CHARS,
+                                       submit_btn=True, elem_id="question"),
+                    additional_outputs=[source],
+                    examples=EXAMPLES,
+                    api_name="chat",
+                    concurrency_limit=CONCURRENCY,
+                    validator=validate_message,
+                )
+            with gr.Column(scale=2, elem_id="source-column"):
+                source.render()
+
+        def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
+            """Answer a question about the article; returns {answered, answer, quotes}."""
+            return api_ask(assistant, question, history, top_k)
+
+        gr.api(ask_endpoint, api_name="ask", concurrency_limit=CONCURRENCY)
+    blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return blocks
+
+
+def build_app(assistant: Assistant):
+    """FastAPI app: JSON routes first (so Gradio's catch-all mount does not shadow them), then Gradio."""
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from pydantic import BaseModel, Field
+
+    class AskRequest(BaseModel):
+        question: str = Field(..., description=f"the question, at most {MAX_QUESTION_CHARS} characters")
+        history: list[str] = Field(default_factory=list, description="earlier questions, oldest first")
+        top_k: int = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="how many quotes to return")
+
+    app = FastAPI(title="Article Q&A", docs_url="/api/docs", openapi_url="/api/openapi.json")
+
+    @app.get("/api/health")
+    def health() -> dict:
+        return {"status": "ok", "article": assistant.article.title, "model": assistant.embedder.identity,
+                "sentences": len(assistant.index.chunks)}
+
+    @app.post("/api/ask")
+    def ask(request: AskRequest):
+        try:
+            return api_ask(assistant, request.question, request.history, request.top_k)
+        except ValueError as exc:
+            return JSONResponse(status_code=422, content={"error": str(exc)})
+
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    return gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, footer_links=["api"])
+
+
+def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1",
+          progress: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
+    """Start the page and both APIs on `host:port` (loopback by default) until interrupted."""
+    import uvicorn
+
+    assistant = Assistant(article=article, model=model, progress=progress)
+    app = build_app(assistant)
+    progress(f"Serving “{assistant.article.title}” on http://{host}:{port}/ (API docs at /api/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
