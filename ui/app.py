@@ -25,6 +25,11 @@ EXAMPLES = [
     "Có bao nhiêu vị trí trạm BTS?",
     "Trong đó bao nhiêu có 4G?",
 ]
+PAGE_CSS = """
+#source-column { max-height: 640px; overflow-y: auto; }
+#source-panel mark.qa-answer { background: #fde68a; }
+#source-panel mark.qa-closest { background: #e5e7eb; text-decoration: underline dotted; }
+"""
 CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keeps the model lock busy
 QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
 
@@ -148,6 +153,9 @@ def build_blocks(assistant: Assistant):
                 )
             with gr.Column(scale=2, elem_id="source-column"):
                 source.render()
+        # Bring the first quoted sentence into view whenever the panel changes.
+        source.change(fn=None, js="() => { setTimeout(() => document.querySelector('#source-panel mark')"
+                                  "?.scrollIntoView({block: 'center', behavior: 'smooth'}), 50); }")
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""
@@ -185,7 +193,8 @@ def build_app(assistant: Assistant):
             return JSONResponse(status_code=422, content={"error": str(exc)})
 
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    return gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, footer_links=["api"])
+    return gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
+                                footer_links=["api"])
 
 
 def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1",

@@ -1,0 +1,65 @@
+"""The page in headless Chromium: questions in three languages and a follow-up; nothing leaves 127.0.0.1."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.outside = []
+
+        def route(r):
+            if r.request.url.startswith(LOCAL):
+                r.continue_()
+            else:
+                page.outside.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(server + "/")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def ask(page, question):
+    """Type a question and wait until the reply's quotes are on the page (counts, not network idle)."""
+    before = page.locator("#chat blockquote").count()
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#chat blockquote').length > {before}", timeout=60_000)
+    page.wait_for_timeout(300)  # the side panel updates in the same event, just after the chat
+    return page.locator("#chat blockquote").all_inner_texts()[before:]
+
+
+@pytest.mark.parametrize("n, question, sentence", [
+    (1, "Toàn tỉnh có bao nhiêu tuyến cáp quang?", "Toàn tỉnh có 510 tuyến cáp quang với tổng chiều dài 3.350 km"),
+    (2, "ty le ho gia dinh co ket noi internet", "trên 52% hộ gia đình có kết nối Internet."),
+    (3, "How many 4G sites are there?", "825 vị trí có phủ sóng 4G."),
+    (4, "Trong đó bao nhiêu có 3G?", "811 vị trí có phủ sóng 3G"),
+])
+def test_questions_render_verbatim_quotes_and_highlight_the_source(page, n, question, sentence):
+    quotes = ask(page, question)
+    assert any(sentence in q for q in quotes), quotes
+    marks = page.locator("#source-panel mark").all_inner_texts()
+    assert any(sentence in m for m in marks), marks
+    assert page.outside == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"chat-{n}.png"))
