@@ -1,15 +1,13 @@
 """Answers made of verbatim quotes, and their markdown for the chat.
 
-Quote text is always `article.text[start:end]`; highlighting (bold) is added around it in the
-rendered markdown only.
+Quote text is always `article.text[start:end]`; the markdown escapes it only so that it renders
+as itself.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-
-from index.article import Article
 
 from .question import EN
 
@@ -23,10 +21,9 @@ class Quote:
     end: int
     score: float
     paragraph: int
-    highlight: tuple[tuple[int, int], ...] = ()  # article offsets of the words that answer
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k != "highlight"}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -59,14 +56,8 @@ def escape_markdown(text: str) -> str:
     return _LINE_START_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
-def _render_quote(article: Article, quote: Quote) -> str:
-    parts, pos = [], quote.start
-    for a, b in quote.highlight:
-        parts.append(escape_markdown(article.text[pos:a]))
-        parts.append("**" + escape_markdown(article.text[a:b]) + "**")
-        pos = b
-    parts.append(escape_markdown(article.text[pos : quote.end]))
-    return "> " + "".join(parts).replace("\n", "\n> ")
+def _render_quote(quote: Quote) -> str:
+    return "> " + escape_markdown(quote.text).replace("\n", "\n> ")
 
 
 _FRAMES = {
@@ -85,7 +76,7 @@ _FRAMES = {
 }
 
 
-def render_markdown(article: Article, answered: bool, quotes: tuple[Quote, ...], language: str) -> str:
+def render_markdown(answered: bool, quotes: tuple[Quote, ...], language: str) -> str:
     """The chat reply: a framing line in the question's language, then each quote as a blockquote."""
     frame = _FRAMES["en" if language == EN else "vi"]
     lines = [frame["answered"] if answered else frame["declined"]]
@@ -93,6 +84,6 @@ def render_markdown(article: Article, answered: bool, quotes: tuple[Quote, ...],
         lines.append(frame["closest"])
     for quote in quotes:
         lines.append("")
-        lines.append(_render_quote(article, quote))
+        lines.append(_render_quote(quote))
         lines.append(f"> — *{frame['paragraph']} {quote.paragraph}*")
     return "\n".join(lines)

@@ -12,7 +12,6 @@ from index.store import ArticleIndex
 
 from .answer import Answer, Quote, render_markdown
 from .answerability import judge
-from .highlight import answer_spans
 from .retrieval import Retrieval, Retriever
 
 DEFAULT_TOP_K = 3
@@ -72,10 +71,9 @@ class Assistant:
                 end=hit.chunk.end,
                 score=round(hit.score, 4),
                 paragraph=hit.chunk.paragraph,
-                highlight=answer_spans(retrieval.question, hit.chunk) if verdict.answered else (),
             )
             for hit in retrieval.hits[:top_k]
         )
         language = retrieval.question.language
-        markdown = render_markdown(self.article, verdict.answered, quotes, language)
+        markdown = render_markdown(verdict.answered, quotes, language)
         return Answer(verdict.answered, markdown, quotes, language)

@@ -9,6 +9,7 @@ leaves half an index; a folder whose manifest does not match what is asked for i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -170,7 +171,5 @@ class ArticleIndex:
 
 def index_folder(cache_root: Path, article: Article, embedder: Embedder) -> Path:
     """One folder per article content and model: `indexes/<sha256[:16]>-<model hash>`."""
-    import hashlib
-
     model_key = hashlib.sha256(embedder.identity.encode("utf-8")).hexdigest()[:10]
     return cache_root / "indexes" / f"{article.sha256[:16]}-{model_key}"
