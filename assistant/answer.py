@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from .answer_type import answer_spans
 from .question import EN
 
 
@@ -50,14 +51,28 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
 _LINE_START_MARKER = re.compile(r"^(\d+)([.)])|^([-+=])", re.MULTILINE)
 
 
+def _escape_inline(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_starts(markdown: str) -> str:
+    return _LINE_START_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", markdown)
+
+
 def escape_markdown(text: str) -> str:
     """Backslash-escape what markdown, HTML or LaTeX would act on, so text renders as itself."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    return _escape_line_starts(_escape_inline(text))
 
 
-def _render_quote(quote: Quote) -> str:
-    return "> " + escape_markdown(quote.text).replace("\n", "\n> ")
+def _render_quote(quote: Quote, kind: str | None = None) -> str:
+    """A blockquote of the quote; spans answering a question of `kind` are bold (the markup goes
+    around the verbatim text, never into it)."""
+    parts, at = [], 0
+    for start, end in answer_spans(quote.text, kind):
+        parts += [_escape_inline(quote.text[at:start]), "**", _escape_inline(quote.text[start:end]), "**"]
+        at = end
+    parts.append(_escape_inline(quote.text[at:]))
+    return "> " + _escape_line_starts("".join(parts)).replace("\n", "\n> ")
 
 
 _FRAMES = {
@@ -76,14 +91,21 @@ _FRAMES = {
 }
 
 
-def render_markdown(answered: bool, quotes: tuple[Quote, ...], language: str) -> str:
-    """The chat reply: a framing line in the question's language, then each quote as a blockquote."""
+def render_markdown(
+    answered: bool, quotes: tuple[Quote, ...], language: str, kind: str | None = None
+) -> str:
+    """The chat reply: a framing line in the question's language, then each quote as a blockquote.
+
+    In an answer to a question asking for a `kind` of answer (see `answer_type`), what could
+    answer it is bold in the first quote; closest passages offered after a decline are never
+    highlighted.
+    """
     frame = _FRAMES["en" if language == EN else "vi"]
     lines = [frame["answered"] if answered else frame["declined"]]
     if quotes and not answered:
         lines.append(frame["closest"])
-    for quote in quotes:
+    for rank, quote in enumerate(quotes):
         lines.append("")
-        lines.append(_render_quote(quote))
+        lines.append(_render_quote(quote, kind if answered and rank == 0 else None))
         lines.append(f"> — *{frame['paragraph']} {quote.paragraph}*")
     return "\n".join(lines)

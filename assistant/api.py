@@ -12,7 +12,7 @@ from index.store import ArticleIndex
 
 from .answer import Answer, Quote, render_markdown
 from .answerability import judge
-from .retrieval import Retrieval, Retriever
+from .retrieval import Hit, Retrieval, Retriever
 
 DEFAULT_TOP_K = 3
 MAX_TOP_K = 20
@@ -64,16 +64,34 @@ class Assistant:
             raise ValueError(f"top_k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
         retrieval = self.retrieve(question, history)
         verdict = judge(retrieval)
-        quotes = tuple(
-            Quote(
-                text=hit.chunk.text,
-                start=hit.chunk.start,
-                end=hit.chunk.end,
-                score=round(hit.score, 4),
-                paragraph=hit.chunk.paragraph,
-            )
-            for hit in retrieval.hits[:top_k]
-        )
+        quotes = self._quotes(retrieval.hits[:top_k])
         language = retrieval.question.language
-        markdown = render_markdown(verdict.answered, quotes, language)
+        markdown = render_markdown(verdict.answered, quotes, language, retrieval.answer_kind)
         return Answer(verdict.answered, markdown, quotes, language)
+
+    def _quotes(self, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
+        """One quote per hit, best first, except that sentences next to each other in one
+        paragraph become one quote (at the rank of the better one), still a verbatim slice."""
+        groups: list[list[Hit]] = []
+        for hit in hits:
+            beside = next((g for g in groups if any(_adjacent(hit, h) for h in g)), None)
+            if beside is None:
+                groups.append([hit])
+            else:
+                beside.append(hit)
+        quotes = []
+        for group in groups:
+            start = min(h.chunk.start for h in group)
+            end = max(h.chunk.end for h in group)
+            quotes.append(Quote(
+                text=self.article.text[start:end],
+                start=start,
+                end=end,
+                score=round(group[0].score, 4),
+                paragraph=group[0].chunk.paragraph,
+            ))
+        return tuple(quotes)
+
+
+def _adjacent(a: Hit, b: Hit) -> bool:
+    return a.chunk.paragraph == b.chunk.paragraph and abs(a.chunk.id - b.chunk.id) == 1

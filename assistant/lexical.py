@@ -12,7 +12,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunking import Chunk
-from index.vietnamese import lexical_terms
+from index.vietnamese import canonical_syllable, fold_diacritics, lexical_terms
+
+# Vietnamese question words and sentence particles: they frame a question ("… là gì?", "Còn … thì
+# sao?") and an answer never holds them, so they do not count towards a sentence's coverage.
+_QUESTION_WORDS = "gì ai nào đâu sao mấy bao nhiêu thế không chưa thì còn vậy à hả nhỉ nhé ạ".split()
+_QUESTION_UNITS = frozenset(
+    form for w in _QUESTION_WORDS for form in (canonical_syllable(w), canonical_syllable(fold_diacritics(w)))
+)
+
+
+def _frames_question(term: str) -> bool:
+    return any(unit in _QUESTION_UNITS for unit in term.split("_"))
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,10 @@ class LexicalIndex:
             return LexicalScores(np.zeros(n, np.float32), np.zeros(n, np.float32))
         known = [t for t in terms if t in self.vocabulary]
         bm25 = self.bm25.get_scores(known) if known else np.zeros(n, np.float32)
-        weights = {t: self.idf.get(t, self.idf_unseen) for t in terms}
+        weights = {t: self.idf.get(t, self.idf_unseen) for t in terms if not _frames_question(t)}
         total = sum(weights.values())
+        if not total:
+            return LexicalScores(np.asarray(bm25, np.float32), np.zeros(n, np.float32))
         coverage = np.array(
             [sum(w for t, w in weights.items() if t in doc) / total for doc in self.doc_terms],
             np.float32,

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assistant.answer_type import expected_answer
 from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
 
 MAX_QUESTION_CHARS = 500
@@ -50,6 +51,7 @@ class Question:
     language: str
     followup: bool
     specific_terms: tuple[str, ...]
+    answer_kind: str | None = None  # what it asks for: see `answer_type`
 
 
 def clean_question(raw: object) -> str:
@@ -115,4 +117,6 @@ def read_question(raw: object) -> Question:
     if _is_shouting(text):
         text = text.lower()
     language = detect_language(text)
-    return Question(text, language, is_followup(text), specific_terms(text, language))
+    return Question(
+        text, language, is_followup(text), specific_terms(text, language), expected_answer(text)
+    )

@@ -17,14 +17,19 @@ from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
 
+from .answer_type import KINDS, answer_spans
 from .lexical import LexicalIndex
 from .question import EN, VI, VI_NODIAC, Question, read_question
 
-# Share of the fused score given to the dense signal, by question language (cross-validated on
-# the development set; see the README's "Measuring" section).
-DENSE_WEIGHT = {VI: 0.5, VI_NODIAC: 0.5, EN: 0.85}
-# Share given to the question with the previous one prepended, when a question follows up.
-CONTEXT_WEIGHT = 0.5
+# Share of the fused score given to the dense signal, by question language: the weights that
+# 5-fold cross-validation picks on the development questions (`benchmarks/tune_fusion.py`).
+DENSE_WEIGHT = {VI: 0.25, VI_NODIAC: 0.3, EN: 0.75}
+# Share given to the question with the previous one prepended, when a question follows up
+# (0.7–0.75 place all 15 follow-ups of dev, probes and tests/data/followups.jsonl first).
+CONTEXT_WEIGHT = 0.7
+# Share of the score a sentence loses when it holds no answer of the kind asked for (no number
+# for "how many", no person's name for "who").
+KIND_PENALTY = 0.2
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found for a question: every sentence, best first."""
+    """What retrieval found for a question: every sentence, best first. `answer_kind` is what the
+    question asks for (a follow-up such as "Còn 4G thì sao?" asks what the previous one asked)."""
 
     question: Question
     hits: tuple[Hit, ...]
     missing_terms: tuple[str, ...]
     used_history: bool
+    answer_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,9 @@ class Retriever:
         self.embedder = embedder
         self.accented = LexicalIndex(index.chunks, folded=False)
         self.folded = LexicalIndex(index.chunks, folded=True)
+        self.holds_kind = {
+            kind: np.array([bool(answer_spans(c.text, kind)) for c in index.chunks]) for kind in KINDS
+        }
 
     def _signals(self, text: str, dense_views: np.ndarray, language: str) -> _Signals:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
@@ -110,8 +120,13 @@ class Retriever:
             fused = (1 - CONTEXT_WEIGHT) * fused + CONTEXT_WEIGHT * context.fused
             dense = np.maximum(dense, context.dense)
             coverage = np.maximum(coverage, context.coverage)
+        kind = question.answer_kind
+        if kind is None and len(texts) > 1:  # "Còn 4G thì sao?" asks what the last question asked
+            kind = read_question(previous[-1]).answer_kind
+        if kind is not None:
+            fused = np.where(self.holds_kind[kind], fused, (1 - KIND_PENALTY) * fused)
         order = np.argsort(-fused, kind="stable")
         hits = tuple(
             Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order
         )
-        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1)
+        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1, kind)

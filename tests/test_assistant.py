@@ -33,7 +33,8 @@ def test_every_quote_is_a_verbatim_slice(real_assistant):
 def test_each_sentence_finds_itself_first(real_assistant):
     for chunk in real_assistant.index.chunks:
         if len(chunk.text) > 40:
-            assert real_assistant.ask(chunk.text).quotes[0].start == chunk.start
+            first = real_assistant.ask(chunk.text).quotes[0]  # may merge with a neighbour
+            assert first.start <= chunk.start and chunk.end <= first.end
 
 
 @pytest.mark.parametrize("accented, unaccented", [

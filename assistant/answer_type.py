@@ -1,0 +1,86 @@
+"""What kind of answer a question asks for, and where such answers stand in a sentence.
+
+"Bao nhiêu / how many" asks for a number, "bao nhiêu phần trăm / what share" for a percentage,
+"khi nào / when" for a date, "ai / who" for a person. Retrieval prefers sentences that hold an
+answer of the asked kind, and the rendered answer bolds it. Everything here is general knowledge
+of Vietnamese and English question words, number and date writing, and Vietnamese personal names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.vietnamese import fold_diacritics
+
+NUMBER, PERCENT, DATE, PERSON = "number", "percent", "date", "person"
+KINDS = (NUMBER, PERCENT, DATE, PERSON)
+
+# Question cues, matched on the lower-cased question with diacritics removed (so they also match
+# questions typed without them). Earlier entries win: "bao nhiêu phần trăm" is a percentage
+# before it is a number.
+_CUES = (
+    (PERCENT, r"\b(?:bao nhieu phan tram|bao nhieu %|ty le|ti le|what percentage|what share|"
+              r"what proportion|what fraction|what percent|how many percent)\b"),
+    (DATE, r"\b(?:khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi gian nao|thoi diem nao|"
+           r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
+    (NUMBER, r"\b(?:bao nhieu|how many|how much|how long|how large|how big|how far|"
+             r"what number)\b"),
+    (PERSON, r"(?:^|\s)(?:ai|nguoi nao|who|whom)\b"),
+)
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_SPANS = {
+    # A number with what it counts when that is a percentage or a unit glued to it ("3.350 km"
+    # keeps only the number: units vary too much to list).
+    NUMBER: re.compile(rf"(?<![\w/]){_NUMBER}(?:\s?%)?(?![\w/])"),
+    PERCENT: re.compile(rf"(?<![\w/]){_NUMBER}\s?%"),
+    DATE: re.compile(
+        r"(?:(?:[Nn]gày|[Tt]háng|[Nn]ăm)\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+        r"|(?:[Gg]iai đoạn|[Nn]ăm|[Tt]háng)\s+\d{1,4}(?:\s?[-–]\s?\d{1,4})?"
+        r"|\b(?:1[89]|20)\d{2}\b"
+    ),
+}
+# The most common Vietnamese family names (together well over 90% of the population, and the
+# usual Hmong and Thai names of the north-west): a capitalised run starting with one is a name.
+_SURNAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đào Mai "
+    "Lương Trương Lâm Phùng Tạ Cao Chu Đoàn Vương Thái Tô Quách Lò Lường Giàng Sùng Vàng Mùa Thào "
+    "Cầm Tòng Quàng"
+).split()
+_PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s[^\W\d_]+){{1,3}}")
+_CUE_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in _CUES)
+
+
+def _person_spans(text: str) -> list[tuple[int, int]]:
+    """A family name followed by one to three capitalised given names ("Lê Thành Đô")."""
+    spans = []
+    for match in _PERSON.finditer(text):
+        names = match.group().split(" ")
+        given = 0
+        while given + 1 < len(names) and names[given + 1][0].isupper():
+            given += 1
+        if given:
+            spans.append((match.start(), match.start() + len(" ".join(names[: given + 1]))))
+    return spans
+
+
+def expected_answer(question: str) -> str | None:
+    """The kind of answer the question asks for, or None when it asks for an explanation."""
+    text = fold_diacritics(question.lower())
+    for kind, pattern in _CUE_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
+    """Character spans of `text` that could answer a question of that kind, in order."""
+    if kind is None:
+        return []
+    if kind == PERSON:
+        return _person_spans(text)
+    spans = [m.span() for m in _SPANS[kind].finditer(text)]
+    if kind == NUMBER:  # a year or a date is not the count a "how many" question asks for
+        dates = [m.span() for m in _SPANS[DATE].finditer(text)]
+        spans = [(a, b) for a, b in spans if not any(a < d1 and d0 < b for d0, d1 in dates)]
+    return spans

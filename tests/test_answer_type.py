@@ -1,0 +1,48 @@
+"""What a question asks for, and the bold answer in the rendered quote (no model needed)."""
+
+import pytest
+
+from assistant.answer import Quote, render_markdown
+from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, expected_answer
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Toàn tỉnh có bao nhiêu tuyến cáp quang?", NUMBER),
+    ("toan tinh co bao nhieu tuyen cap quang", NUMBER),
+    ("How many fibre routes are there?", NUMBER),
+    ("Doanh thu tăng bao nhiêu phần trăm?", PERCENT),
+    ("What share of people use the Internet?", PERCENT),
+    ("Đoàn công tác làm việc khi nào?", DATE),
+    ("When did the visit take place?", DATE),
+    ("Ai trao kỷ niệm chương?", PERSON),
+    ("ai trao ky niem chuong", PERSON),
+    ("Who is the provincial Party Secretary?", PERSON),
+    ("Cơ cấu kinh tế chuyển dịch ra sao?", None),
+    ("Why does the province need digital transformation?", None),
+])
+def test_expected_answer_in_three_ways_of_asking(question, kind):
+    assert expected_answer(question) == kind
+
+
+def test_answer_spans_on_the_article(article):
+    text = article.text
+    def found(kind):
+        return [text[a:b] for a, b in answer_spans(text, kind)]
+    assert "567.666" in found(NUMBER) and "74,56%" in found(NUMBER)
+    assert "2024" not in found(NUMBER)  # a year is a date, not a count
+    assert found(PERCENT) and all(s.endswith("%") for s in found(PERCENT))
+    assert "Ngày 16/10" in found(DATE)
+    assert set(found(PERSON)) == {"Nguyễn Mạnh Hùng", "Trần Quốc Cường", "Lê Thành Đô"}
+
+
+def test_highlight_goes_around_the_verbatim_quote(article):
+    start = article.text.index("Tổng số thuê bao di động")
+    end = article.text.index(";", start)
+    quote = Quote(article.text[start:end], start, end, 1.0, 8)
+    answer = render_markdown(True, (quote, quote), "vi", NUMBER)
+    first, second = answer.split("\n\n")[1:3]
+    assert "**567.666**" in first and "**86,8**" in first
+    assert "**" not in second  # only the first quote is highlighted
+    assert first.replace("**", "").replace("\\", "").startswith("> " + quote.text)
+    declined = render_markdown(False, (quote,), "vi", NUMBER)
+    assert "**" not in declined
