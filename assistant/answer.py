@@ -107,5 +107,6 @@ def render_markdown(
     for rank, quote in enumerate(quotes):
         lines.append("")
         lines.append(_render_quote(quote, kind if answered and rank == 0 else None))
-        lines.append(f"> — *{frame['paragraph']} {quote.paragraph}*")
+        # "#pN" names the paragraph in the page's source panel, which shows it when clicked.
+        lines.append(f"> — *[{frame['paragraph']} {quote.paragraph}](#p{quote.paragraph})*")
     return "\n".join(lines)

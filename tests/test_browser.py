@@ -63,3 +63,32 @@ def test_questions_render_verbatim_quotes_and_highlight_the_source(page, n, ques
     assert page.outside == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"chat-{n}.png"))
+
+
+def test_best_quote_is_scrolled_into_view_and_paragraph_links_show_their_paragraph(page):
+    ask(page, "Tổng doanh thu dịch vụ viễn thông đạt bao nhiêu tỷ đồng?")
+    best = page.locator('#source-panel mark[data-rank="1"]')
+    assert "465 tỷ đồng" in best.inner_text()
+    page.wait_for_function("""() => {
+        const mark = document.querySelector('#source-panel mark[data-rank="1"]').getBoundingClientRect();
+        const box = document.querySelector('#source-column').getBoundingClientRect();
+        return mark.top >= box.top && mark.bottom <= box.bottom;
+    }""", timeout=10_000)
+    link = page.locator("#chat a[href^='#p']").last
+    paragraph = link.get_attribute("href")
+    url = page.url
+    link.click()
+    page.wait_for_selector(f"#source-panel p{paragraph}.qa-shown", timeout=10_000)
+    assert page.url == url and len(page.context.pages) == 1  # shown in place, not followed
+    assert page.outside == []
+
+
+def test_html_typed_into_a_question_shows_as_text(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    question = '<img src=x onerror="alert(1)"> <b>đậm</b> <script>alert(2)</script> cáp quang dài bao nhiêu km?'
+    ask(page, question)
+    assert page.locator("#chat [data-testid='user']").last.inner_text() == question
+    assert page.locator("#chat img, #chat b, #chat script").count() == 0
+    assert dialogs == [] and page.outside == []
+    page.screenshot(path=str(ARTIFACTS / "chat-html-question.png"))

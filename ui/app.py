@@ -7,6 +7,7 @@ for `gradio_client`, and a plain JSON API (`POST /api/ask`, `GET /api/health`, d
 
 
 import html
+import re
 import sys
 from typing import Any, Callable
 
@@ -15,6 +16,7 @@ from index.settings import apply_offline_defaults
 apply_offline_defaults()
 
 from assistant import Answer, Assistant, QuestionError  # noqa: E402
+from assistant.answer import escape_markdown  # noqa: E402
 from assistant.api import DEFAULT_TOP_K, MAX_TOP_K  # noqa: E402
 from assistant.question import MAX_QUESTION_CHARS  # noqa: E402
 
@@ -29,7 +31,23 @@ PAGE_CSS = """
 #source-column { max-height: 640px; overflow-y: auto; }
 #source-panel mark.qa-answer { background: #fde68a; }
 #source-panel mark.qa-closest { background: #e5e7eb; text-decoration: underline dotted; }
+#source-panel p.qa-shown { outline: 2px solid #60a5fa; border-radius: 4px; }
 """
+# Bring the best quote into view whenever the panel changes.
+SCROLL_TO_BEST_JS = """() => { setTimeout(() => document.querySelector('#source-panel mark[data-rank="1"]')
+  ?.scrollIntoView({block: 'center', behavior: 'smooth'}), 50); }"""
+# A click on a quote's paragraph link in the chat ("đoạn 9", href "#p9") shows that paragraph in
+# the source panel instead of following the link.
+PARAGRAPH_LINKS_JS = """() => { document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('#chat a[href^="#p"]');
+  if (!link) return;
+  const target = document.querySelector('#source-panel ' + link.getAttribute('href'));
+  if (!target) return;
+  event.preventDefault(); event.stopPropagation();
+  document.querySelectorAll('#source-panel p.qa-shown').forEach((p) => p.classList.remove('qa-shown'));
+  target.classList.add('qa-shown');
+  target.scrollIntoView({block: 'center', behavior: 'smooth'});
+}, true); }"""
 CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keeps the model lock busy
 QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
 
@@ -43,6 +61,35 @@ def _text_of(content: Any) -> str:
     if isinstance(content, (list, tuple)):
         return " ".join(_text_of(part) for part in content).strip()
     return ""
+
+
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def show_questions_as_text(chatbot) -> None:
+    """Make a Chatbot show what readers type as text: markdown and HTML in a question are
+    escaped on the way to the page (so "<b>" shows as "<b>"), and unescaped on the way back."""
+    postprocess, preprocess = chatbot.postprocess, chatbot.preprocess
+
+    def escaped(value):
+        data = postprocess(value)
+        for message in data.root:
+            if message.role == "user":
+                for part in message.content:
+                    if hasattr(part, "text"):
+                        part.text = escape_markdown(part.text)
+        return data
+
+    def unescaped(payload):
+        messages = preprocess(payload)
+        for message in messages:
+            if message.get("role") == "user":
+                for part in message.get("content") or []:
+                    if isinstance(part, dict) and isinstance(part.get("text"), str):
+                        part["text"] = _BACKSLASH_ESCAPE.sub(r"\1", part["text"])
+        return messages
+
+    chatbot.postprocess, chatbot.preprocess = escaped, unescaped
 
 
 def user_questions(history: list | None) -> list[str]:
@@ -62,6 +109,7 @@ def source_panel(assistant: Assistant, answer: Answer | None) -> str:
     Everything from the article is HTML-escaped: no article or question text renders as markup.
     """
     article = assistant.article
+    rank = {q.start: n for n, q in enumerate(answer.quotes, 1)} if answer else {}
     marks = sorted(answer.quotes, key=lambda q: q.start) if answer else []
     css = "qa-answer" if answer and answer.answered else "qa-closest"
     label = "" if not answer or answer.answered else ' title="không phải câu trả lời / not an answer"'
@@ -78,7 +126,7 @@ def source_panel(assistant: Assistant, answer: Answer | None) -> str:
         for q in marks:
             if q.start >= line_start and q.end <= end:
                 pieces.append(html.escape(article.text[pos : q.start]))
-                pieces.append(f'<mark class="{css}"{label}>{html.escape(q.text)}</mark>')
+                pieces.append(f'<mark class="{css}" data-rank="{rank[q.start]}"{label}>{html.escape(q.text)}</mark>')
                 pos = q.end
         pieces.append(html.escape(article.text[pos:end]))
         parts.append(f'<p id="p{paragraph}"><sup>{paragraph}</sup> {"".join(pieces)}</p>')
@@ -140,6 +188,7 @@ def build_blocks(assistant: Assistant):
                     elem_id="chat", height=560, latex_delimiters=[], sanitize_html=True,
                     buttons=["copy", "copy_all"], placeholder="Hỏi một câu về bài báo · Ask about the article",
                 )
+                show_questions_as_text(chatbot)
                 gr.ChatInterface(
                     fn=lambda message, history: chat_reply(assistant, message, history),
                     chatbot=chatbot,
@@ -153,9 +202,8 @@ def build_blocks(assistant: Assistant):
                 )
             with gr.Column(scale=2, elem_id="source-column"):
                 source.render()
-        # Bring the first quoted sentence into view whenever the panel changes.
-        source.change(fn=None, js="() => { setTimeout(() => document.querySelector('#source-panel mark')"
-                                  "?.scrollIntoView({block: 'center', behavior: 'smooth'}), 50); }")
+        source.change(fn=None, js=SCROLL_TO_BEST_JS)
+        blocks.load(fn=None, js=PARAGRAPH_LINKS_JS)
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""
