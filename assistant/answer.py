@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Sequence
 
-from .answer_type import answer_spans
 from .question import EN
 
 
@@ -64,11 +64,11 @@ def escape_markdown(text: str) -> str:
     return _escape_line_starts(_escape_inline(text))
 
 
-def _render_quote(quote: Quote, kind: str | None = None) -> str:
-    """A blockquote of the quote; spans answering a question of `kind` are bold (the markup goes
-    around the verbatim text, never into it)."""
+def _render_quote(quote: Quote, bold: Sequence[tuple[int, int]] = ()) -> str:
+    """A blockquote of the quote with the `bold` spans of its text in bold (the markup goes around
+    the verbatim text, never into it)."""
     parts, at = [], 0
-    for start, end in answer_spans(quote.text, kind):
+    for start, end in bold:
         parts += [_escape_inline(quote.text[at:start]), "**", _escape_inline(quote.text[start:end]), "**"]
         at = end
     parts.append(_escape_inline(quote.text[at:]))
@@ -92,13 +92,12 @@ _FRAMES = {
 
 
 def render_markdown(
-    answered: bool, quotes: tuple[Quote, ...], language: str, kind: str | None = None
+    answered: bool, quotes: tuple[Quote, ...], language: str, highlights: Sequence[tuple[int, int]] = ()
 ) -> str:
     """The chat reply: a framing line in the question's language, then each quote as a blockquote.
 
-    In an answer to a question asking for a `kind` of answer (see `answer_type`), what could
-    answer it is bold in the first quote; closest passages offered after a decline are never
-    highlighted.
+    `highlights` are spans of the first quote's text that answer the question (see
+    `answer_type.focused_spans`), shown in bold; passages offered after a decline never are.
     """
     frame = _FRAMES["en" if language == EN else "vi"]
     lines = [frame["answered"] if answered else frame["declined"]]
@@ -106,7 +105,7 @@ def render_markdown(
         lines.append(frame["closest"])
     for rank, quote in enumerate(quotes):
         lines.append("")
-        lines.append(_render_quote(quote, kind if answered and rank == 0 else None))
+        lines.append(_render_quote(quote, highlights if answered and rank == 0 else ()))
         # "#pN" names the paragraph in the page's source panel, which shows it when clicked.
         lines.append(f"> — *[{frame['paragraph']} {quote.paragraph}](#p{quote.paragraph})*")
     return "\n".join(lines)

@@ -9,8 +9,9 @@ of Vietnamese and English question words, number and date writing, and Vietnames
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
-from index.vietnamese import fold_diacritics
+from index.vietnamese import fold_diacritics, lexical_terms
 
 NUMBER, PERCENT, DATE, PERSON = "number", "percent", "date", "person"
 KINDS = (NUMBER, PERCENT, DATE, PERSON)
@@ -48,6 +49,8 @@ _SURNAMES = (
     "Cầm Tòng Quàng"
 ).split()
 _PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s[^\W\d_]+){{1,3}}")
+# A clause: the text between ", ", "; ", ": " or ". " (the comma in "74,56" does not end one).
+_CLAUSE = re.compile(r"(?:[^,;:.]|[,;:.](?!\s))+")
 _CUE_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in _CUES)
 
 
@@ -84,3 +87,32 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
         dates = [m.span() for m in _SPANS[DATE].finditer(text)]
         spans = [(a, b) for a, b in spans if not any(a < d1 and d0 < b for d0, d1 in dates)]
     return spans
+
+
+def focused_spans(
+    text: str, kind: str | None, weights: Mapping[str, float], folded: bool
+) -> list[tuple[int, int]]:
+    """The answer spans whose surroundings share the most term weight with the question
+    ("825" for "bao nhiêu có 4G" in "… 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G").
+
+    A span's surroundings are its clause, cut at the neighbouring spans. `weights` maps the
+    question's lexical terms (see `index.vietnamese.lexical_terms`) to their weight; every span
+    is kept when no surroundings share any.
+    """
+    spans = answer_spans(text, kind)
+    if len(spans) <= 1 or not weights:
+        return spans
+    clauses = [m.span() for m in _CLAUSE.finditer(text)]
+
+    def shared(i: int) -> float:
+        start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
+        if i > 0:
+            start = max(start, spans[i - 1][1])
+        if i + 1 < len(spans):
+            end = min(end, spans[i + 1][0])
+        terms = set(lexical_terms(text[start:end], folded))
+        return sum(w for term, w in weights.items() if term in terms)
+
+    scores = [shared(i) for i in range(len(spans))]
+    best = max(scores)
+    return [s for s, score in zip(spans, scores) if score == best] if best > 0 else spans

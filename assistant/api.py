@@ -11,6 +11,7 @@ from index.settings import cache_dir
 from index.store import ArticleIndex
 
 from .answer import Answer, Quote, render_markdown
+from .answer_type import focused_spans
 from .answerability import judge
 from .retrieval import Hit, Retrieval, Retriever
 
@@ -66,7 +67,12 @@ class Assistant:
         verdict = judge(retrieval)
         quotes = self._quotes(retrieval.hits[:top_k])
         language = retrieval.question.language
-        markdown = render_markdown(verdict.answered, quotes, language, retrieval.answer_kind)
+        highlights = []
+        if verdict.answered and quotes:
+            lexical = self.retriever.lexical_for(language)
+            weights = lexical.content_weights(retrieval.question.text)
+            highlights = focused_spans(quotes[0].text, retrieval.answer_kind, weights, lexical.folded)
+        markdown = render_markdown(verdict.answered, quotes, language, highlights)
         return Answer(verdict.answered, markdown, quotes, language)
 
     def _quotes(self, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:

@@ -16,7 +16,7 @@ from index.vietnamese import canonical_syllable, fold_diacritics, lexical_terms
 
 # Vietnamese question words and sentence particles: they frame a question ("… là gì?", "Còn … thì
 # sao?") and an answer never holds them, so they do not count towards a sentence's coverage.
-_QUESTION_WORDS = "gì ai nào đâu sao mấy bao nhiêu thế không chưa thì còn vậy à hả nhỉ nhé ạ".split()
+_QUESTION_WORDS = "gì ai nào đâu sao mấy bao nhiêu thế không chưa thì còn vậy đó này ấy à hả nhỉ nhé ạ".split()
 _QUESTION_UNITS = frozenset(
     form for w in _QUESTION_WORDS for form in (canonical_syllable(w), canonical_syllable(fold_diacritics(w)))
 )
@@ -61,6 +61,11 @@ class LexicalIndex:
             for t in set(d):
                 df[t] = df.get(t, 0) + 1
         return df
+
+    def content_weights(self, text: str) -> dict[str, float]:
+        """The question's single-word terms, question words left out, each with its IDF."""
+        terms = [t for t in lexical_terms(text, self.folded) if "_" not in t and not _frames_question(t)]
+        return {t: self.idf.get(t, self.idf_unseen) for t in terms}
 
     def score(self, text: str) -> LexicalScores:
         terms = list(dict.fromkeys(lexical_terms(text, self.folded)))

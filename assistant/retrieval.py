@@ -99,9 +99,13 @@ class Retriever:
         fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(lexical.bm25)
         return _Signals(fused, dense, lexical.coverage)
 
+    def lexical_for(self, language: str) -> LexicalIndex:
+        """The lexical form a question in that language is matched in (accented only for `vi`)."""
+        return self.accented if language == VI else self.folded
+
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses."""
-        vocabulary = (self.accented if question.language == VI else self.folded).vocabulary
+        vocabulary = self.lexical_for(question.language).vocabulary
         return tuple(t for t in question.specific_terms if t not in vocabulary)
 
     def search(self, raw_question: object, history: list[str] | tuple[str, ...] | None = None) -> Retrieval:

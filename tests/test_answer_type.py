@@ -39,10 +39,17 @@ def test_highlight_goes_around_the_verbatim_quote(article):
     start = article.text.index("Tổng số thuê bao di động")
     end = article.text.index(";", start)
     quote = Quote(article.text[start:end], start, end, 1.0, 8)
-    answer = render_markdown(True, (quote, quote), "vi", NUMBER)
+    answer = render_markdown(True, (quote, quote), "vi", answer_spans(quote.text, NUMBER))
     first, second = answer.split("\n\n")[1:3]
     assert "**567.666**" in first and "**86,8**" in first
     assert "**" not in second  # only the first quote is highlighted
     assert first.replace("**", "").replace("\\", "").startswith("> " + quote.text)
-    declined = render_markdown(False, (quote,), "vi", NUMBER)
+    declined = render_markdown(False, (quote,), "vi", answer_spans(quote.text, NUMBER))
     assert "**" not in declined
+
+
+def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
+    answer = real_assistant.ask("Trong đó bao nhiêu có 4G?", ["Có bao nhiêu vị trí trạm BTS?"])
+    assert "**825**" in answer.answer and "**811**" not in answer.answer
+    answer = real_assistant.ask("Có bao nhiêu vị trí phủ sóng 3G?")
+    assert "**811**" in answer.answer and "**825**" not in answer.answer
