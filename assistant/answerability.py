@@ -4,9 +4,10 @@ Two kinds of evidence make the assistant decline:
 - the question hinges on a specific term the article never uses (a number, a code such as "5G",
   a name or place): no sentence can answer it, however similar it looks;
 - the best sentence is weak evidence: for a Vietnamese question, it holds too little of the
-  question's IDF-weighted terms (words the article never uses weigh the most); for any question,
-  its embedding is no closer than unrelated text usually is. An English question is judged by the
-  embedding alone, since its words are naturally absent from a Vietnamese article.
+  question's IDF-weighted content terms (words the article never uses weigh the most); for any
+  question, its embedding is no closer than unrelated text usually is. An English question is
+  judged by the embedding alone, since its words are naturally absent from a Vietnamese article:
+  it declines too when generic text about other topics is clearly closer to it than the article.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ MIN_COVERAGE = 0.38
 # multilingual-e5-small puts unrelated texts at cosine ≈ 0.70–0.78; related ones above.
 MIN_COSINE = {EN: 0.75}
 MIN_COSINE_DEFAULT = 0.80
+# An English question declines when generic text about other things (see `background`) is this
+# much closer to it than the article's closest sentence. Vietnamese questions are judged by
+# coverage, which is the stronger evidence for them.
+BACKGROUND_MARGIN = 0.025
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,10 @@ def judge(retrieval: Retrieval) -> Verdict:
     language = retrieval.question.language
     if top.dense < MIN_COSINE.get(language, MIN_COSINE_DEFAULT):
         return Verdict(False, f"no sentence is close to the question (cosine {top.dense:.3f})")
+    closest = max(hit.dense for hit in retrieval.hits)
+    if language == EN and retrieval.background - closest > BACKGROUND_MARGIN:
+        return Verdict(False, f"the question is closer to other topics (cosine {retrieval.background:.3f}) "
+                              f"than to the article ({closest:.3f})")
     if language != EN and top.coverage < MIN_COVERAGE:
         return Verdict(False, f"the best sentence holds {top.coverage:.0%} of the question's terms")
     return Verdict(True, "")

@@ -80,6 +80,12 @@ def detect_language(text: str) -> str:
     return VI_NODIAC if vietnamese > 2 * english and vietnamese >= 0.6 * len(alpha) else EN
 
 
+def without_english_function_words(text: str) -> str:
+    """An English question's content words: its function words, folded, read as Vietnamese
+    syllables ("to" → "tổ", "do" → "độ", "the" → "thể") and would match by accident."""
+    return " ".join(w for w in words(text) if w.lower() not in _EN_FUNCTION_WORDS)
+
+
 def is_followup(text: str) -> bool:
     """Elliptical or referring back: opens with "còn…"/"and…", points back ("trong đó"), or is very short."""
     lower = text.lower().strip(" ?!.")

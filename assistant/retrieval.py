@@ -18,8 +18,9 @@ from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
 
 from .answer_type import KINDS, answer_spans
+from .background import background_vectors
 from .lexical import LexicalIndex
-from .question import EN, VI, VI_NODIAC, Question, read_question
+from .question import EN, VI, VI_NODIAC, Question, read_question, without_english_function_words
 
 # Share of the fused score given to the dense signal, by question language: the weights that
 # 5-fold cross-validation picks on the development questions (`benchmarks/tune_fusion.py`).
@@ -53,6 +54,7 @@ class Retrieval:
     missing_terms: tuple[str, ...]
     used_history: bool
     answer_kind: str | None = None
+    background: float = 0.0  # the question's best cosine to generic text about other things
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class Retriever:
             lexical = self.accented.score(text)
         else:
             dense = text_view
-            lexical = self.folded.score(text)
+            lexical = self.folded.score(without_english_function_words(text))
         w = DENSE_WEIGHT[language]
         fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(lexical.bm25)
         return _Signals(fused, dense, lexical.coverage)
@@ -117,6 +119,7 @@ class Retriever:
             texts.append(" ".join(previous[-1].split()) + " " + question.text)
         vectors = self.embedder.encode_queries(texts)
         dense_views = self.index.dense_scores(vectors)
+        background = float((vectors @ background_vectors(self.embedder).T).max())
         current = self._signals(texts[0], dense_views[0], question.language)
         fused, dense, coverage = current.fused, current.dense, current.coverage
         if len(texts) > 1:  # a follow-up: lean on the previous question too
@@ -133,4 +136,4 @@ class Retriever:
         hits = tuple(
             Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order
         )
-        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1, kind)
+        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1, kind, background)

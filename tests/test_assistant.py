@@ -67,7 +67,9 @@ def test_self_contained_question_is_not_pulled_by_history(real_assistant):
 
 def test_declines_when_the_article_does_not_say(real_assistant):
     for q in ["Giá vàng hôm nay bao nhiêu?", "What is the capital of France?",
-              "Tỉnh có bao nhiêu trạm phát sóng 5G?", "GDP của Việt Nam năm 2024 là bao nhiêu?"]:
+              "Tỉnh có bao nhiêu trạm phát sóng 5G?", "GDP của Việt Nam năm 2024 là bao nhiêu?",
+              "Điện Biên có bao nhiêu bệnh viện?", "dan so tinh dien bien la bao nhieu",
+              "How do I reset my iPhone password?", "When will the new airport open?"]:
         answer = real_assistant.ask(q)
         assert not answer.answered, q
         assert answer.answer.startswith("Bài báo không nói") or answer.answer.startswith("The article does not say")
@@ -80,6 +82,7 @@ def test_dev_set_metrics(real_assistant):
     m = report["overall"]
     assert m["verbatim"] == 1.0
     assert m["recall@1"] >= 0.85 and m["recall@3"] >= 0.95
+    assert m["answerable_declined"] == 0.0 and m["unanswerable_declined"] >= 0.8
 
 
 def test_bad_questions_raise_question_error(real_assistant):
