@@ -25,9 +25,10 @@ MIN_COVERAGE = 0.38
 MIN_COSINE = {EN: 0.75}
 MIN_COSINE_DEFAULT = 0.80
 # An English question declines when generic text about other things (see `background`) is this
-# much closer to it than the article's closest sentence. Vietnamese questions are judged by
-# coverage, which is the stronger evidence for them.
-BACKGROUND_MARGIN = 0.025
+# much closer to it than the article's closest sentence. On 30 answerable English questions over
+# two articles the margin never passed 0.015; 31 of 72 English questions about something else
+# passed 0.02. Vietnamese questions are judged by coverage, the stronger evidence for them.
+BACKGROUND_MARGIN = 0.02
 
 
 @dataclass(frozen=True)
