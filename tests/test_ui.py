@@ -80,3 +80,11 @@ def test_gradio_client_gets_structured_quotes(server, real_assistant):
     assert client.predict(q, [], 3, api_name="/ask") == real_assistant.ask(q).to_dict()
     chat = client.predict(q, api_name="/chat")
     assert "72%" in str(chat)
+
+
+def test_header_shows_a_date_line_only_when_the_article_has_one():
+    from index.article import Article
+    from ui.app import date_line
+
+    assert date_line(Article.from_text("Tiêu đề\nThứ Năm, 17/10/2024 08:00\nNội dung.")) == " · Thứ Năm, 17/10/2024 08:00"
+    assert date_line(Article.from_text("Tiêu đề\nNgày 16/10, đoàn công tác đã làm việc với tỉnh về nhiều nội dung quan trọng khác nhau.")) == ""

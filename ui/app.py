@@ -134,6 +134,17 @@ def source_panel(assistant: Assistant, answer: Answer | None) -> str:
     return "\n".join(parts)
 
 
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
+def date_line(article) -> str:
+    """" · " and the article's date line (a short line under the title holding a date), if any."""
+    lines = [line.strip() for line in article.text.split("\n") if line.strip()]
+    if len(lines) > 1 and len(lines[1]) <= 80 and _DATE.search(lines[1]):
+        return " · " + escape_markdown(lines[1])
+    return ""
+
+
 def _lines(text: str):
     pos = 0
     for line in text.split("\n"):
@@ -164,9 +175,10 @@ def validate_message(message: Any) -> Any:
 
     text = _text_of(message).strip()
     if not text:
-        return gr.validate(False, "Type a question about the article.")
+        return gr.validate(False, "Hãy nhập một câu hỏi về bài báo. · Type a question about the article.")
     if len(text) > MAX_QUESTION_CHARS:
-        return gr.validate(False, f"Questions are limited to {MAX_QUESTION_CHARS} characters.")
+        return gr.validate(False, f"Câu hỏi tối đa {MAX_QUESTION_CHARS} ký tự. · Questions are limited to "
+                                  f"{MAX_QUESTION_CHARS} characters.")
     return gr.validate(True, "")
 
 
@@ -178,8 +190,12 @@ def build_blocks(assistant: Assistant):
     with gr.Blocks(title="Article Q&A") as blocks:
         gr.Markdown(
             "### Hỏi đáp về bài báo · Ask the article\n"
-            f"**{html.escape(article.title)}** — answers are verbatim quotes with their paragraph "
-            "numbers; when the article does not say, the assistant says so."
+            f"**{escape_markdown(article.title)}**{date_line(article)}\n\n"
+            "Hỏi bằng tiếng Việt, có dấu hay không dấu, hoặc tiếng Anh: câu trả lời là những câu trích "
+            "nguyên văn kèm số đoạn, và trợ lý nói rõ khi bài báo không đề cập. · Ask in Vietnamese or "
+            "English: answers are verbatim quotes with their paragraph numbers, and the assistant says "
+            "so when the article does not say.",
+            elem_id="header",
         )
         source = gr.HTML(source_panel(assistant, None), render=False, elem_id="source-panel")
         with gr.Row():
