@@ -21,7 +21,7 @@ KINDS = (NUMBER, PERCENT, DATE, PERSON)
 # before it is a number.
 _CUES = (
     (PERCENT, r"\b(?:bao nhieu phan tram|bao nhieu %|ty le|ti le|what percentage|what share|"
-              r"what proportion|what fraction|what percent|how many percent)\b"),
+              r"what proportion|what fraction|what percent|how many percent)(?!\w)"),
     (DATE, r"\b(?:khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi gian nao|thoi diem nao|"
            r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
     (NUMBER, r"\b(?:bao nhieu|how many|how much|how long|how large|how big|how far|"
