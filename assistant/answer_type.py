@@ -20,7 +20,9 @@ KINDS = (NUMBER, PERCENT, DATE, PERSON)
 # questions typed without them). Earlier entries win: "bao nhiêu phần trăm" is a percentage
 # before it is a number.
 _CUES = (
-    (PERCENT, r"\b(?:bao nhieu phan tram|bao nhieu %|ty le|ti le|what percentage|what share|"
+    # "tỷ lệ …" alone asks for the rate; "tỷ lệ … có chuyên môn gì?" asks for the "gì".
+    (PERCENT, r"^(?!.*\b(?:gi|nao|sao)\b).*\b(?:ty le|ti le)\b"),
+    (PERCENT, r"\b(?:bao nhieu phan tram|bao nhieu %|what percentage|what share|"
               r"what proportion|what fraction|what percent|how many percent)(?!\w)"),
     (DATE, r"\b(?:khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi gian nao|thoi diem nao|"
            r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
@@ -65,6 +67,15 @@ def _person_spans(text: str) -> list[tuple[int, int]]:
         if given:
             spans.append((match.start(), match.start() + len(" ".join(names[: given + 1]))))
     return spans
+
+
+# Words that ask outright for a quantity; its answer is written with digits.
+_ASKS_QUANTITY = re.compile(r"\b(?:bao nhieu|how many|how much|what percentage|what share|what proportion)\b")
+
+
+def asks_quantity(question: str) -> bool:
+    """True for "bao nhiêu …?", "how many …?" and the like (not for a bare "tỷ lệ …")."""
+    return bool(_ASKS_QUANTITY.search(fold_diacritics(question.lower())))
 
 
 def expected_answer(question: str) -> str | None:

@@ -3,6 +3,8 @@
 Two kinds of evidence make the assistant decline:
 - the question hinges on a specific term the article never uses (a number, a code such as "5G",
   a name or place): no sentence can answer it, however similar it looks;
+- the question asks outright for a quantity ("bao nhiêu", "how many") and the best sentence,
+  which retrieval already prefers among those holding numbers, has none;
 - the best sentence is weak evidence: for a Vietnamese question, it holds too little of the
   question's IDF-weighted content terms (words the article never uses weigh the most); for any
   question, its embedding is no closer than unrelated text usually is. An English question is
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .answer_type import NUMBER, answer_spans, asks_quantity
 from .question import EN
 from .retrieval import Retrieval
 
@@ -45,6 +48,8 @@ def judge(retrieval: Retrieval) -> Verdict:
     language = retrieval.question.language
     if top.dense < MIN_COSINE.get(language, MIN_COSINE_DEFAULT):
         return Verdict(False, f"no sentence is close to the question (cosine {top.dense:.3f})")
+    if asks_quantity(retrieval.question.text) and not answer_spans(top.chunk.text, NUMBER):
+        return Verdict(False, "the question asks for a quantity and the best sentence gives none")
     closest = max(hit.dense for hit in retrieval.hits)
     if language == EN and retrieval.background - closest > BACKGROUND_MARGIN:
         return Verdict(False, f"the question is closer to other topics (cosine {retrieval.background:.3f}) "

@@ -18,6 +18,8 @@ from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, e
     ("ai trao ky niem chuong", PERSON),
     ("Who is the provincial Party Secretary?", PERSON),
     ("Cơ cấu kinh tế chuyển dịch ra sao?", None),
+    ("tỷ lệ người dùng internet", PERCENT),
+    ("Điện Biên cần tăng tỷ lệ cấp ủy có chuyên môn gì?", None),  # asks for the "gì", not a rate
     ("Why does the province need digital transformation?", None),
 ])
 def test_expected_answer_in_three_ways_of_asking(question, kind):
