@@ -98,10 +98,12 @@ def is_followup(text: str) -> bool:
 
 
 def specific_terms(text: str, language: str) -> tuple[str, ...]:
-    """Numbers, codes ("5G") and, for Vietnamese, capitalised names the answer would have to contain.
+    """Numbers, codes ("5G") and names the answer would have to contain.
 
-    Terms come back in the canonical form of the lexical index for that language (accented for
-    `vi`, folded otherwise; numbers and codes read the same in both).
+    Names are capitalised words of a Vietnamese question, and, in a question typed without
+    diacritics or in English, runs of capitalised Vietnamese-shaped syllables ("Ho Chi Minh"),
+    taken as their syllable pairs. Terms come back in the canonical form of the lexical index for
+    that language (accented for `vi`, folded otherwise; numbers and codes read the same in both).
     """
     found = []
     tokens = words(text)
@@ -110,6 +112,14 @@ def specific_terms(text: str, language: str) -> tuple[str, ...]:
             found.append(canonical_number(word) if not any(c.isalpha() for c in word) else word.lower())
         elif language == VI and (i > 0 or word.isupper()) and word[0].isupper():
             found.append(canonical_syllable(word))
+    if language != VI:
+        # Not the first word: a capital there says nothing ("What", "How", "Con").
+        syllable = [i > 0 and w[0].isupper() and bool(_VI_SYLLABLE.match(w.lower())) for i, w in enumerate(tokens)]
+        found += [
+            f"{canonical_syllable(a.lower())}_{canonical_syllable(b.lower())}"
+            for (a, b), both in zip(zip(tokens, tokens[1:]), zip(syllable, syllable[1:]))
+            if all(both)
+        ]
     return tuple(dict.fromkeys(found))
 
 

@@ -58,3 +58,13 @@ def test_followup_cues():
     assert read_question("Trong đó bao nhiêu có 4G?").followup
     assert read_question("And fixed broadband?").followup
     assert not read_question("Bộ trưởng đề nghị tỉnh tăng chi ngân sách cho lĩnh vực nào?").followup
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("How many districts does Ho Chi Minh City have?", ("ho_chi", "chi_minh")),
+    ("When did the minister visit Dien Bien?", ("dien_bien",)),
+    ("How many 5G stations are there?", ("5g",)),
+    ("What is the capital of France?", ()),  # not a Vietnamese name: the embedding judges it
+])
+def test_specific_terms_include_vietnamese_names_typed_without_marks(question, terms):
+    assert read_question(question).specific_terms == terms
