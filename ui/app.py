@@ -40,7 +40,7 @@ SCROLL_TO_BEST_JS = """() => { setTimeout(() => document.querySelector('#source-
 # the source panel instead of following the link.
 PARAGRAPH_LINKS_JS = """() => { document.addEventListener('click', (event) => {
   const link = event.target.closest && event.target.closest('#chat a[href^="#p"]');
-  if (!link) return;
+  if (!link || !/^#p\d+$/.test(link.getAttribute('href'))) return;
   const target = document.querySelector('#source-panel ' + link.getAttribute('href'));
   if (!target) return;
   event.preventDefault(); event.stopPropagation();
