@@ -78,6 +78,19 @@ def asks_quantity(question: str) -> bool:
     return bool(_ASKS_QUANTITY.search(fold_diacritics(question.lower())))
 
 
+# "bao nhiêu" + noun: the noun is what is counted ("bao nhiêu huyện" → "huyện"), and the answer
+# names it ("510 tuyến cáp quang"). Words that cannot be that noun: "phần trăm" (written "%"),
+# prepositions, conjunctions and particles.
+_COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
+_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
+
+
+def counted_noun(question: str) -> str | None:
+    """The word counted by a Vietnamese "bao nhiêu …" question, without diacritics, if any."""
+    match = _COUNTED.search(fold_diacritics(question.lower()))
+    return match.group(1) if match and match.group(1) not in _NOT_COUNTED else None
+
+
 def expected_answer(question: str) -> str | None:
     """The kind of answer the question asks for, or None when it asks for an explanation."""
     text = fold_diacritics(question.lower())

@@ -30,8 +30,9 @@ def _frames_question(term: str) -> bool:
 class LexicalScores:
     """Per-sentence BM25 scores and how much of the question's weight each sentence covers.
 
-    `coverage[i]` is the IDF-weighted share of the question's distinct terms found in sentence
-    `i` (0..1): unlike BM25 it is comparable across questions, so it can inform a decline.
+    `coverage[i]` is the IDF-weighted share of the question's content words (see
+    `content_weights`) found in sentence `i` (0..1): unlike BM25 it is comparable across
+    questions, so it can inform a decline.
     """
 
     bm25: np.ndarray
@@ -74,7 +75,7 @@ class LexicalIndex:
             return LexicalScores(np.zeros(n, np.float32), np.zeros(n, np.float32))
         known = [t for t in terms if t in self.vocabulary]
         bm25 = self.bm25.get_scores(known) if known else np.zeros(n, np.float32)
-        weights = {t: self.idf.get(t, self.idf_unseen) for t in terms if not _frames_question(t)}
+        weights = self.content_weights(text)
         total = sum(weights.values())
         if not total:
             return LexicalScores(np.asarray(bm25, np.float32), np.zeros(n, np.float32))

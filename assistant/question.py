@@ -50,7 +50,7 @@ class Question:
     text: str
     language: str
     followup: bool
-    specific_terms: tuple[str, ...]
+    specific_terms: tuple[tuple[str, ...], ...]
     answer_kind: str | None = None  # what it asks for: see `answer_type`
 
 
@@ -97,29 +97,32 @@ def is_followup(text: str) -> bool:
     return len(words(lower)) <= _FOLLOWUP_MAX_WORDS
 
 
-def specific_terms(text: str, language: str) -> tuple[str, ...]:
-    """Numbers, codes ("5G") and names the answer would have to contain.
+def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
+    """Numbers, codes ("5G") and names the answer would have to contain, each as the forms of
+    which the article must use at least one.
 
     Names are capitalised words of a Vietnamese question, and, in a question typed without
-    diacritics or in English, runs of capitalised Vietnamese-shaped syllables ("Ho Chi Minh"),
-    taken as their syllable pairs. Terms come back in the canonical form of the lexical index for
-    that language (accented for `vi`, folded otherwise; numbers and codes read the same in both).
+    diacritics or in English, runs of capitalised Vietnamese-shaped syllables: "Ho Chi Minh City"
+    needs ho_chi or chi_minh, "Ha Long Bay" ha_long or long_bay ("Bay" may be English). Forms are
+    canonical terms of the lexical index for that language (accented for `vi`, folded otherwise).
     """
-    found = []
+    found: list[tuple[str, ...]] = []
     tokens = words(text)
     for i, word in enumerate(tokens):
         if any(c.isdigit() for c in word):
-            found.append(canonical_number(word) if not any(c.isalpha() for c in word) else word.lower())
+            found.append((canonical_number(word) if not any(c.isalpha() for c in word) else word.lower(),))
         elif language == VI and (i > 0 or word.isupper()) and word[0].isupper():
-            found.append(canonical_syllable(word))
+            found.append((canonical_syllable(word),))
     if language != VI:
-        # Not the first word: a capital there says nothing ("What", "How", "Con").
-        syllable = [i > 0 and w[0].isupper() and bool(_VI_SYLLABLE.match(w.lower())) for i, w in enumerate(tokens)]
-        found += [
-            f"{canonical_syllable(a.lower())}_{canonical_syllable(b.lower())}"
-            for (a, b), both in zip(zip(tokens, tokens[1:]), zip(syllable, syllable[1:]))
-            if all(both)
-        ]
+        run: list[str] = []
+        for i, word in enumerate(tokens + [""]):
+            # Not the first word: a capital there says nothing ("What", "How", "Con").
+            if i > 0 and word[:1].isupper() and _VI_SYLLABLE.match(word.lower()):
+                run.append(canonical_syllable(word.lower()))
+                continue
+            if len(run) > 1:
+                found.append(tuple(f"{a}_{b}" for a, b in zip(run, run[1:])))
+            run = []
     return tuple(dict.fromkeys(found))
 
 

@@ -9,6 +9,7 @@ A follow-up question is scored together with the conversation's previous questio
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,9 @@ CONTEXT_WEIGHT = 0.7
 # Share of the score a sentence loses when it holds no answer of the kind asked for (no number
 # for "how many", no person's name for "who").
 KIND_PENALTY = 0.2
+# Share a heading (the title, a subheading: a one-sentence paragraph without final punctuation)
+# loses: it names a subject, so it resembles every question about it, but it states little.
+HEADING_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,11 @@ class Retriever:
         self.embedder = embedder
         self.accented = LexicalIndex(index.chunks, folded=False)
         self.folded = LexicalIndex(index.chunks, folded=True)
+        paragraphs = Counter(c.paragraph for c in index.chunks)
+        self.is_heading = np.array([
+            paragraphs[c.paragraph] == 1 and not c.text.rstrip("\"”’)]").endswith((".", "!", "?", "…"))
+            for c in index.chunks
+        ])
         self.holds_kind = {
             kind: np.array([bool(answer_spans(c.text, kind)) for c in index.chunks]) for kind in KINDS
         }
@@ -104,7 +113,7 @@ class Retriever:
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses."""
         vocabulary = self.lexical_for(question.language).vocabulary
-        return tuple(t for t in question.specific_terms if t not in vocabulary)
+        return tuple(" / ".join(forms) for forms in question.specific_terms if vocabulary.isdisjoint(forms))
 
     def search(self, raw_question: object, history: list[str] | tuple[str, ...] | None = None) -> Retrieval:
         """Rank every sentence for a question; `history` is the earlier user questions, oldest first."""
@@ -128,6 +137,7 @@ class Retriever:
             kind = read_question(previous[-1]).answer_kind
         if kind is not None:
             fused = np.where(self.holds_kind[kind], fused, (1 - KIND_PENALTY) * fused)
+        fused = np.where(self.is_heading, (1 - HEADING_PENALTY) * fused, fused)
         order = np.argsort(-fused, kind="stable")
         hits = tuple(
             Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.answer import Quote, render_markdown
-from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, expected_answer
+from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, counted_noun, expected_answer
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -55,3 +55,14 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     assert "**825**" in answer.answer and "**811**" not in answer.answer
     answer = real_assistant.ask("Có bao nhiêu vị trí phủ sóng 3G?")
     assert "**811**" in answer.answer and "**825**" not in answer.answer
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("Tỉnh Điện Biên có bao nhiêu huyện?", "huyen"),
+    ("toan tinh co bao nhieu tuyen cap quang", "tuyen"),
+    ("Doanh thu tăng bao nhiêu phần trăm?", None),  # written "%"
+    ("Tăng bao nhiêu so với cùng kỳ?", None),
+    ("Thu ngân sách đạt bao nhiêu?", None),
+])
+def test_counted_noun(question, noun):
+    assert counted_noun(question) == noun
