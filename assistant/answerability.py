@@ -1,6 +1,6 @@
 """Deciding whether the article answers a question at all.
 
-Two kinds of evidence make the assistant decline:
+Three kinds of evidence make the assistant decline:
 - the question hinges on a specific term the article never uses (a number, a code such as "5G",
   a name or place): no sentence can answer it, however similar it looks;
 - the question asks outright for a quantity ("bao nhiêu", "how many") and the best sentence,
