@@ -11,8 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.answer_type import expected_answer
 from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
+
+from .answer_type import expected_answer
 
 MAX_QUESTION_CHARS = 500
 

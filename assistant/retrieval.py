@@ -18,7 +18,7 @@ from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
 
-from .answer_type import KINDS, answer_spans
+from .answer_type import KINDS, answer_spans, expected_answer
 from .background import background_vectors
 from .lexical import LexicalIndex
 from .question import EN, VI, VI_NODIAC, Question, read_question, without_english_function_words
@@ -59,7 +59,7 @@ class Retrieval:
     missing_terms: tuple[str, ...]
     used_history: bool
     answer_kind: str | None = None
-    background: float = 0.0  # the question's best cosine to generic text about other things
+    background: float = 0.0  # an English question's best cosine to generic text about other things
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,9 @@ class Retriever:
             texts.append(" ".join(previous[-1].split()) + " " + question.text)
         vectors = self.embedder.encode_queries(texts)
         dense_views = self.index.dense_scores(vectors)
-        background = float((vectors @ background_vectors(self.embedder).T).max())
+        background = 0.0  # only English questions are judged against the background
+        if question.language == EN:
+            background = float((vectors @ background_vectors(self.embedder).T).max())
         current = self._signals(texts[0], dense_views[0], question.language)
         fused, dense, coverage = current.fused, current.dense, current.coverage
         if len(texts) > 1:  # a follow-up: lean on the previous question too
@@ -134,7 +136,7 @@ class Retriever:
             coverage = np.maximum(coverage, context.coverage)
         kind = question.answer_kind
         if kind is None and len(texts) > 1:  # "Còn 4G thì sao?" asks what the last question asked
-            kind = read_question(previous[-1]).answer_kind
+            kind = expected_answer(previous[-1])
         if kind is not None:
             fused = np.where(self.holds_kind[kind], fused, (1 - KIND_PENALTY) * fused)
         fused = np.where(self.is_heading, (1 - HEADING_PENALTY) * fused, fused)
