@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.chunking import Chunk
 from index.vietnamese import canonical_syllable, fold_diacritics, lexical_terms
 
 # Vietnamese question words and sentence particles: they frame a question ("… là gì?", "Còn … thì
@@ -40,13 +39,14 @@ class LexicalScores:
 
 
 class LexicalIndex:
-    """BM25 (bm25s) over one form of the sentences' terms."""
+    """BM25 (bm25s) over one form of the sentences' terms; `sentences` in the form they are
+    matched in (`ArticleIndex.match_texts`)."""
 
-    def __init__(self, chunks: list[Chunk] | tuple[Chunk, ...], folded: bool):
+    def __init__(self, sentences: list[str] | tuple[str, ...], folded: bool):
         import bm25s
 
         self.folded = folded
-        docs = [lexical_terms(c.text, folded) for c in chunks]
+        docs = [lexical_terms(s, folded) for s in sentences]
         self.doc_terms = [set(d) for d in docs]
         self.vocabulary = set().union(*self.doc_terms)
         n = len(docs)

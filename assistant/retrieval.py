@@ -85,8 +85,8 @@ class Retriever:
     def __init__(self, index: ArticleIndex, embedder: Embedder):
         self.index = index
         self.embedder = embedder
-        self.accented = LexicalIndex(index.chunks, folded=False)
-        self.folded = LexicalIndex(index.chunks, folded=True)
+        self.accented = LexicalIndex(index.match_texts, folded=False)
+        self.folded = LexicalIndex(index.match_texts, folded=True)
         paragraphs = Counter(c.paragraph for c in index.chunks)
         self.is_heading = np.array([
             paragraphs[c.paragraph] == 1 and not c.text.rstrip("\"”’)]").endswith((".", "!", "?", "…"))

@@ -1,7 +1,8 @@
 """The on-disk index of one article: FAISS vectors, sentences and a manifest.
 
 A folder holds `index.faiss` (inner product over unit vectors), `chunks.jsonl` (one sentence a
-line) and `manifest.json` (what it was built from). Each sentence is embedded twice: as written,
+line) and `manifest.json` (what it was built from). Each sentence is embedded twice, in the form
+it is matched in (abbreviations the article defines spelt out, see `abbreviations`): as written,
 and folded to no diacritics, for questions typed without them. Row `v * n + i` of the FAISS index
 is view `v` of chunk `i`. Folders are written to a temporary name and renamed, so a crash never
 leaves half an index; a folder whose manifest does not match what is asked for is rebuilt.
@@ -9,6 +10,7 @@ leaves half an index; a folder whose manifest does not match what is asked for i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,21 +23,34 @@ from typing import Callable
 
 import numpy as np
 
+from .abbreviations import defined_abbreviations, spelled_out
 from .article import Article
 from .chunking import CHUNKER_VERSION, Chunk, split_sentences
 from .embedder import Embedder
 from .vietnamese import fold_diacritics
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: "embedded_sha256"
 VIEWS = ("text", "folded")
 
 
-def _view_texts(chunks: list[Chunk]) -> list[str]:
-    return [c.text for c in chunks] + [fold_diacritics(c.text) for c in chunks]
+def spelled_out_sentences(article: Article, chunks: tuple[Chunk, ...] | list[Chunk]) -> tuple[str, ...]:
+    """Each sentence as it is matched against questions: its abbreviations spelt out."""
+    abbreviations = defined_abbreviations(article.text)
+    return tuple(spelled_out(c.text, abbreviations) for c in chunks)
+
+
+def _view_texts(texts: tuple[str, ...]) -> list[str]:
+    return list(texts) + [fold_diacritics(t) for t in texts]
+
+
+def _embedded_sha256(article: Article) -> str:
+    texts = _view_texts(spelled_out_sentences(article, split_sentences(article.text)))
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
 def expected_manifest(article: Article, embedder: Embedder) -> dict:
-    """The fields a stored index must match to be reused."""
+    """The fields a stored index must match to be reused: among them a digest of the texts
+    embedded, which change with the chunker and with the abbreviations spelt out."""
     return {
         "format_version": FORMAT_VERSION,
         "article_sha256": article.sha256,
@@ -43,6 +58,7 @@ def expected_manifest(article: Article, embedder: Embedder) -> dict:
         "dimension": embedder.dimension,
         "chunker_version": CHUNKER_VERSION,
         "views": list(VIEWS),
+        "embedded_sha256": _embedded_sha256(article),
     }
 
 
@@ -79,13 +95,18 @@ class ArticleIndex:
         np.put_along_axis(out, rows, scores, axis=1)
         return out.reshape(q.shape[0], len(VIEWS), len(self.chunks))
 
+    @functools.cached_property
+    def match_texts(self) -> tuple[str, ...]:
+        """The sentences in the form they were embedded, for lexical matching to use too."""
+        return spelled_out_sentences(self.article, self.chunks)
+
     @classmethod
     def build(cls, article: Article, embedder: Embedder, progress: Callable[[str], None] = lambda _m: None):
         import faiss
 
         chunks = split_sentences(article.text)
         progress(f"Embedding {len(chunks)} sentences of “{article.title[:60]}”…")
-        vectors = embedder.encode_passages(_view_texts(chunks))
+        vectors = embedder.encode_passages(_view_texts(spelled_out_sentences(article, chunks)))
         index = faiss.IndexFlatIP(embedder.dimension)
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {

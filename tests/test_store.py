@@ -30,7 +30,7 @@ def test_stale_or_broken_manifest_rebuilds(tmp_path, article, fake_embedder):
     ArticleIndex.open(article, fake_embedder, tmp_path)
     folder = index_folder(tmp_path, article, fake_embedder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["chunker_version"] = -1
+    manifest["embedded_sha256"] = "0" * 64  # what was embedded has changed
     (folder / "manifest.json").write_text(json.dumps(manifest))
     _, status = ArticleIndex.open(article, fake_embedder, tmp_path)
     assert status == "rebuilt"
