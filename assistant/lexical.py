@@ -68,6 +68,26 @@ class LexicalIndex:
         terms = [t for t in lexical_terms(text, self.folded) if "_" not in t and not _frames_question(t)]
         return {t: self.idf.get(t, self.idf_unseen) for t in terms}
 
+    def concept_coverage(self, concepts: list[tuple[str, ...]]) -> np.ndarray:
+        """For a translated question, whose concepts each come as alternative phrasings (an
+        English word's Vietnamese renderings): the IDF-weighted share of concepts each sentence
+        holds, holding one when it has every syllable of one of its phrasings. A concept weighs
+        as its commonest syllable, so an odd rare rendering does not make it weigh much. All ones
+        when nothing was translated: there is then nothing to judge by."""
+        phrasings = [
+            [units for p in concept if (units := {t for t in lexical_terms(p, self.folded) if "_" not in t})]
+            for concept in concepts
+        ]
+        phrasings = [c for c in phrasings if c]
+        if not phrasings:
+            return np.ones(len(self.doc_terms), np.float32)
+        weights = [min(self.idf.get(t, self.idf_unseen) for units in c for t in units) for c in phrasings]
+        held = [
+            sum(w for c, w in zip(phrasings, weights) if any(units <= doc for units in c))
+            for doc in self.doc_terms
+        ]
+        return np.array(held, np.float32) / sum(weights)
+
     def score(self, text: str) -> LexicalScores:
         terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
         n = len(self.doc_terms)

@@ -98,6 +98,11 @@ def is_followup(text: str) -> bool:
     return len(words(lower)) <= _FOLLOWUP_MAX_WORDS
 
 
+def looks_vietnamese(word: str) -> bool:
+    """True when the word could be a Vietnamese syllable typed without marks ("long", "bien")."""
+    return bool(_VI_SYLLABLE.match(word.lower()))
+
+
 def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     """Numbers, codes ("5G") and names the answer would have to contain, each as the forms of
     which the article must use at least one.

@@ -72,7 +72,8 @@ def test_declines_when_the_article_does_not_say(real_assistant):
               "Điện Biên có bao nhiêu bệnh viện?", "dan so tinh dien bien la bao nhieu",
               "How do I reset my iPhone password?", "When will the new airport open?",
               "Tỉnh chi bao nhiêu tiền cho chuyển đổi số?",  # asks a quantity the article never gives
-              "What is the population of Lai Chau province?"]:  # another province
+              "What is the population of Lai Chau province?",  # another province
+              "How many hospitals are in Dien Bien?", "How much coffee does Dien Bien produce?"]:
         answer = real_assistant.ask(q)
         assert not answer.answered, q
         assert answer.answer.startswith("Bài báo không nói") or answer.answer.startswith("The article does not say")

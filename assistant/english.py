@@ -1,0 +1,116 @@
+"""Dictionary-based translation of an English question into Vietnamese words, for BM25.
+
+English words never occur in a Vietnamese article, so to BM25 an English question is only its
+names and numbers, and the embedding model is its one cross-lingual signal. A bilingual lexicon
+(`data/en_vi.txt`: general vocabulary of news and encyclopaedic text, not of one article) gives
+each content word or phrase its Vietnamese renderings, the classic dictionary-based query
+translation of cross-language retrieval. Phrases are matched longest first ("people's committee"
+before "committee"); words are reduced to a lemma by plain suffix rules ("hospitals" → "hospital",
+"flooded" → "flood"). A Vietnamese name is not translated: in "Ha Long Bay" only "Bay" is, as a
+capitalised Vietnamese-shaped word followed by another belongs to a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .question import looks_vietnamese
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """An English word or phrase of a question and its Vietnamese renderings, best first."""
+
+    english: str
+    vietnamese: tuple[str, ...]
+
+
+def _lemmas(word: str) -> list[str]:
+    """The word, then the forms it may inflect: plural, past, gerund, possessive."""
+    w = word.removesuffix("'s").removesuffix("'")
+    forms = [word, w]
+    if w.endswith("ies"):
+        forms.append(w[:-3] + "y")
+    if w.endswith(("ses", "xes", "ches", "shes")):
+        forms.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        forms.append(w[:-1])
+    for suffix in ("ed", "ing"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])  # "planned" → "plan"
+            if stem.endswith("i"):
+                forms.append(stem[:-1] + "y")  # "applied" → "apply"
+    return forms
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """English lemma or phrase (a tuple of words) → Vietnamese renderings.
+
+    Invariant: every key and rendering is non-empty; `longest` is the longest key's length.
+    """
+
+    entries: dict[tuple[str, ...], tuple[str, ...]]
+    longest: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Lexicon":
+        entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for n, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            english, sep, vietnamese = line.partition(":")
+            key = tuple(_TOKEN.findall(english.lower()))
+            renderings = tuple(v.strip() for v in vietnamese.split(",") if v.strip())
+            if not sep or not key or not renderings:
+                raise ValueError(f"lexicon line {n}: expected 'english: vietnamese, …', got {line!r}")
+            if key in entries:
+                raise ValueError(f"lexicon line {n}: {' '.join(key)!r} is already an entry")
+            entries[key] = renderings
+        return cls(entries, max(map(len, entries), default=0))
+
+    @functools.cached_property
+    def _known_words(self) -> frozenset[str]:
+        return frozenset(w for key in self.entries for w in key)
+
+    def _lemma(self, word: str) -> str:
+        return next((f for f in _lemmas(word) if f in self._known_words), word)
+
+    def translate(self, text: str) -> tuple[Rendering, ...]:
+        """The renderings of the text's words and phrases found in the lexicon, in order."""
+        tokens = _TOKEN.findall(text)
+        lemmas = [self._lemma(t.lower()) for t in tokens]
+        for i in range(1, len(tokens) - 1):
+            if all(t[0].isupper() and looks_vietnamese(t) for t in tokens[i : i + 2]):
+                lemmas[i] = ""  # part of a name
+        found, i = [], 0
+        while i < len(lemmas):
+            for size in range(min(self.longest, len(lemmas) - i), 0, -1):
+                key = tuple(lemmas[i : i + size])
+                if key in self.entries:
+                    found.append(Rendering(" ".join(key), self.entries[key]))
+                    i += size
+                    break
+            else:
+                i += 1
+        return tuple(found)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped English → Vietnamese lexicon."""
+    return Lexicon.parse(resources.files("assistant").joinpath("data/en_vi.txt").read_text("utf-8"))
+
+
+def vietnamese_words(renderings: tuple[Rendering, ...]) -> str:
+    """Every Vietnamese rendering, joined for a BM25 query."""
+    return " ; ".join(v for r in renderings for v in r.vietnamese)

@@ -1,0 +1,53 @@
+"""English questions put into Vietnamese words: lemmas, phrases, names left alone, coverage."""
+
+import numpy as np
+import pytest
+
+from assistant.english import Lexicon, lexicon
+from assistant.lexical import LexicalIndex
+
+
+def _english(text):
+    return [r.english for r in lexicon().translate(text)]
+
+
+def test_the_shipped_lexicon_loads_with_many_entries():
+    assert len(lexicon().entries) > 500
+    assert lexicon().translate("hospital")[0].vietnamese == ("bệnh viện",)
+
+
+@pytest.mark.parametrize("question, found", [
+    ("How many hospitals are there?", ["hospital"]),
+    ("Which villages were flooded?", ["village", "flood"]),
+    ("What did the universities plan?", ["university", "plan"]),
+    ("Who is the chairman of the People's Committee?", ["chairman", "people's committee"]),
+    ("What about fixed broadband?", ["fixed broadband"]),
+    ("HOW MANY SUBSCRIBERS", ["subscriber"]),
+])
+def test_words_are_lemmatised_and_the_longest_phrase_wins(question, found):
+    assert _english(question) == found
+
+
+def test_vietnamese_names_are_not_translated():
+    # "Long" is an English word, but here it is part of the name "Ha Long".
+    assert _english("What is the area of Ha Long Bay?") == ["area", "bay"]
+    assert _english("How long is the cable?") == ["long", "cable"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("hospital bệnh viện", "line 1"),
+    ("hospital:", "line 1"),
+    ("# comment\nhospital: bệnh viện\nHospital: nhà thương", "line 3"),
+])
+def test_a_bad_lexicon_line_is_named(text, message):
+    with pytest.raises(ValueError, match=message):
+        Lexicon.parse(text)
+
+
+def test_concept_coverage_counts_a_concept_once_whichever_rendering_is_held():
+    index = LexicalIndex(["Tỉnh có ba bệnh viện.", "Tỉnh có nhiều trường học.", "Không có gì."], folded=True)
+    hospital, school = ("bệnh viện", "nhà thương"), ("trường", "trường học")
+    coverage = index.concept_coverage([hospital, school])
+    assert coverage[0] > 0 and coverage[1] > 0 and coverage[2] == 0
+    assert np.isclose(coverage[0] + coverage[1], 1.0)
+    assert (index.concept_coverage([]) == 1).all()  # nothing translated: nothing to judge by
