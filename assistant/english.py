@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .question import looks_vietnamese
+from .question import EN_FUNCTION_WORDS, looks_vietnamese
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 
@@ -28,6 +28,22 @@ class Rendering:
 
     english: str
     vietnamese: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What the lexicon made of a question: `renderings` of the words it knows, and
+    `untranslated`, the lower-case content words it does not (names and numbers are left out:
+    they are matched as they are)."""
+
+    renderings: tuple[Rendering, ...]
+    untranslated: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        """Share of the question's content words translated (1 when it has none)."""
+        done = sum(len(r.english.split()) for r in self.renderings)
+        return done / (done + len(self.untranslated)) if done or self.untranslated else 1.0
 
 
 def _lemmas(word: str) -> list[str]:
@@ -85,14 +101,14 @@ class Lexicon:
     def _lemma(self, word: str) -> str:
         return next((f for f in _lemmas(word) if f in self._known_words), word)
 
-    def translate(self, text: str) -> tuple[Rendering, ...]:
+    def translate(self, text: str) -> Translation:
         """The renderings of the text's words and phrases found in the lexicon, in order."""
         tokens = _TOKEN.findall(text)
         lemmas = [self._lemma(t.lower()) for t in tokens]
         for i in range(1, len(tokens) - 1):
             if all(t[0].isupper() and looks_vietnamese(t) for t in tokens[i : i + 2]):
                 lemmas[i] = ""  # part of a name
-        found, i = [], 0
+        found, missed, i = [], [], 0
         while i < len(lemmas):
             for size in range(min(self.longest, len(lemmas) - i), 0, -1):
                 key = tuple(lemmas[i : i + size])
@@ -101,8 +117,11 @@ class Lexicon:
                     i += size
                     break
             else:
+                word = tokens[i]
+                if lemmas[i] and word.isalpha() and (i == 0 or word.islower()) and word.lower() not in EN_FUNCTION_WORDS:
+                    missed.append(word.lower())
                 i += 1
-        return tuple(found)
+        return Translation(tuple(found), tuple(missed))
 
 
 @functools.lru_cache(maxsize=1)

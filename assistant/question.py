@@ -24,7 +24,7 @@ _VI_SYLLABLE = re.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
     r"(?:[aeiouy]{1,3})(?:ng|nh|ch|c|m|n|p|t)?$"
 )
-_EN_FUNCTION_WORDS = frozenset(
+EN_FUNCTION_WORDS = frozenset(
     "the a an of in on at to for from by with and or is are was were be been do does did what "
     "which who whom whose when where why how many much there their its it this that these those "
     "has have had will would can could should about into than".split()
@@ -76,15 +76,15 @@ def detect_language(text: str) -> str:
     alpha = [w.lower() for w in words(text) if w.isalpha()]
     if not alpha:
         return VI_NODIAC
-    english = sum(w in _EN_FUNCTION_WORDS for w in alpha)
-    vietnamese = sum(bool(_VI_SYLLABLE.match(w)) and w not in _EN_FUNCTION_WORDS for w in alpha)
+    english = sum(w in EN_FUNCTION_WORDS for w in alpha)
+    vietnamese = sum(bool(_VI_SYLLABLE.match(w)) and w not in EN_FUNCTION_WORDS for w in alpha)
     return VI_NODIAC if vietnamese > 2 * english and vietnamese >= 0.6 * len(alpha) else EN
 
 
 def without_english_function_words(text: str) -> str:
     """An English question's content words: its function words, folded, read as Vietnamese
     syllables ("to" → "tổ", "do" → "độ", "the" → "thể") and would match by accident."""
-    return " ".join(w for w in words(text) if w.lower() not in _EN_FUNCTION_WORDS)
+    return " ".join(w for w in words(text) if w.lower() not in EN_FUNCTION_WORDS)
 
 
 def is_followup(text: str) -> bool:

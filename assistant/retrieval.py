@@ -31,6 +31,10 @@ from .question import EN, VI, VI_NODIAC, Question, read_question, without_englis
 # question is matched in BM25 by its words put into Vietnamese (see `english`): flat over 0–0.45
 # on probes2–5, and 0.4 keeps the other two articles' English questions first.
 DENSE_WEIGHT = {VI: 0.25, VI_NODIAC: 0.3, EN: 0.4}
+# The dense share for an English question none of whose words the lexicon knows (BM25 then sees
+# only its names and numbers): what cross-validation chose before there was a lexicon. Between
+# the two, the share follows the share of the question's content words translated.
+DENSE_WEIGHT_UNTRANSLATED = 0.75
 # Share given to the question with the previous one prepended, when a question follows up
 # (0.7–0.75 place all 15 follow-ups of dev, probes and tests/data/followups.jsonl first).
 CONTEXT_WEIGHT = 0.7
@@ -65,6 +69,7 @@ class Retrieval:
     used_history: bool
     answer_kind: str | None = None
     background: float = 0.0  # an English question's best cosine to generic text about other things
+    translated: float = 1.0  # share of an English question's content words the lexicon knows
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class _Signals:
     fused: np.ndarray
     dense: np.ndarray
     coverage: np.ndarray
+    translated: float = 1.0
 
 
 def _rescale_dense(cos: np.ndarray) -> np.ndarray:
@@ -105,16 +111,19 @@ class Retriever:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
         dense = np.maximum(text_view, folded_view) if language == VI_NODIAC else text_view
         lexical_index = self.lexical_for(language)
+        w, translated = DENSE_WEIGHT[language], 1.0
         if language == EN:  # its names and numbers, and its words put into Vietnamese
-            renderings = lexicon().translate(text)
+            translation = lexicon().translate(text)
+            renderings = translation.renderings
             lexical = lexical_index.score(without_english_function_words(text) + " ; " + vietnamese_words(renderings))
             coverage = lexical_index.concept_coverage([r.vietnamese for r in renderings])
+            translated = translation.share
+            w += (DENSE_WEIGHT_UNTRANSLATED - w) * (1 - translated)
         else:
             lexical = lexical_index.score(text)
             coverage = lexical.coverage
-        w = DENSE_WEIGHT[language]
         fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(lexical.bm25)
-        return _Signals(fused, dense, coverage)
+        return _Signals(fused, dense, coverage, translated)
 
     def lexical_for(self, language: str) -> LexicalIndex:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""
@@ -154,4 +163,6 @@ class Retriever:
         hits = tuple(
             Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order
         )
-        return Retrieval(question, hits, self.missing_terms(question), len(texts) > 1, kind, background)
+        return Retrieval(
+            question, hits, self.missing_terms(question), len(texts) > 1, kind, background, current.translated
+        )

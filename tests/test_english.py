@@ -8,12 +8,12 @@ from assistant.lexical import LexicalIndex
 
 
 def _english(text):
-    return [r.english for r in lexicon().translate(text)]
+    return [r.english for r in lexicon().translate(text).renderings]
 
 
 def test_the_shipped_lexicon_loads_with_many_entries():
     assert len(lexicon().entries) > 500
-    assert lexicon().translate("hospital")[0].vietnamese == ("bệnh viện",)
+    assert lexicon().translate("hospital").renderings[0].vietnamese == ("bệnh viện",)
 
 
 @pytest.mark.parametrize("question, found", [
@@ -51,3 +51,11 @@ def test_concept_coverage_counts_a_concept_once_whichever_rendering_is_held():
     assert coverage[0] > 0 and coverage[1] > 0 and coverage[2] == 0
     assert np.isclose(coverage[0] + coverage[1], 1.0)
     assert (index.concept_coverage([]) == 1).all()  # nothing translated: nothing to judge by
+
+
+def test_share_translated_counts_content_words_but_not_names():
+    assert lexicon().translate("How do I bake sourdough bread?").share == 0.0
+    bay = lexicon().translate("What is the area of Ha Long Bay?")
+    assert bay.untranslated == () and bay.share == 1.0
+    half = lexicon().translate("Which hospital has sourdough?")
+    assert half.untranslated == ("sourdough",) and half.share == 0.5
