@@ -7,6 +7,7 @@ built from the chunks on load rather than stored.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,10 @@ _QUESTION_WORDS = "gì ai nào đâu sao mấy bao nhiêu thế không chưa th�
 _QUESTION_UNITS = frozenset(
     form for w in _QUESTION_WORDS for form in (canonical_syllable(w), canonical_syllable(fold_diacritics(w)))
 )
+
+
+# "tên (là) gì" asks for a name, which the answer gives without saying "tên".
+_ASKS_NAME = re.compile(r"\b(?:tên|ten)(?=\s+(?:là\s+|la\s+)?(?:gì|gi)\b)", re.IGNORECASE)
 
 
 def _frames_question(term: str) -> bool:
@@ -65,6 +70,7 @@ class LexicalIndex:
 
     def content_weights(self, text: str) -> dict[str, float]:
         """The question's single-word terms, question words left out, each with its IDF."""
+        text = _ASKS_NAME.sub(" ", text)
         terms = [t for t in lexical_terms(text, self.folded) if "_" not in t and not _frames_question(t)]
         return {t: self.idf.get(t, self.idf_unseen) for t in terms}
 

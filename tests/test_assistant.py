@@ -123,3 +123,9 @@ def test_another_kind_of_article_a_wikipedia_style_page(real_assistant):
     answer = other.ask("Mùa đông ở vùng vịnh có đặc điểm thế nào?")  # "đặc điểm" paraphrases "đặc trưng"
     assert answer.answered and "mùa đông lạnh, khô" in answer.quotes[0].text
     assert not other.ask("Vịnh có bao nhiêu bãi tắm?").answered
+
+
+@pytest.mark.parametrize("q", ["Bộ trưởng tên là gì?", "bo truong ten la gi"])
+def test_asking_for_a_name_is_answered_though_the_answer_never_says_ten(real_assistant, q):
+    answer = real_assistant.ask(q)
+    assert answer.answered and "Nguyễn Mạnh Hùng" in answer.quotes[0].text
