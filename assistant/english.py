@@ -46,10 +46,30 @@ class Translation:
         return done / (done + len(self.untranslated)) if done or self.untranslated else 1.0
 
 
+# Irregular past forms and participles of common verbs, and irregular plurals.
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in """
+    was:be were:be been:be had:have did:do done:do made:make built:build began:begin begun:begin
+    became:become brought:bring bought:buy chose:choose chosen:choose came:come cost:cost
+    drew:draw drawn:draw drove:drive driven:drive fell:fall fallen:fall felt:feel fought:fight
+    found:find flew:fly flown:fly forgot:forget got:get gotten:get gave:give given:give went:go
+    gone:go grew:grow grown:grow held:hold hit:hit kept:keep knew:know known:know laid:lay led:lead
+    left:leave lent:lend let:let lay:lie lost:lose meant:mean met:meet paid:pay put:put quit:quit
+    read:read rode:ride ridden:ride rose:rise risen:rise ran:run said:say saw:see seen:see sold:sell
+    sent:send set:set shook:shake shot:shoot showed:show shown:show shut:shut sang:sing sung:sing
+    sat:sit slept:sleep spoke:speak spoken:speak spent:spend stood:stand stole:steal stolen:steal
+    struck:strike swore:swear swam:swim took:take taken:take taught:teach told:tell thought:think
+    threw:throw thrown:throw understood:understand woke:wake wore:wear worn:wear won:win wrote:write
+    written:write men:man women:woman children:child people:people feet:foot teeth:tooth mice:mouse
+    """.split()
+)
+
+
 def _lemmas(word: str) -> list[str]:
     """The word, then the forms it may inflect: plural, past, gerund, possessive."""
     w = word.removesuffix("'s").removesuffix("'")
-    forms = [word, w]
+    forms = [word, w] + ([_IRREGULAR[w]] if w in _IRREGULAR else [])
     if w.endswith("ies"):
         forms.append(w[:-3] + "y")
     if w.endswith(("ses", "xes", "ches", "shes")):
