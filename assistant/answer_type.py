@@ -28,7 +28,9 @@ _CUES = (
            r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
     (NUMBER, r"\b(?:bao nhieu|how many|how much|how long|how large|how big|how far|"
              r"what number)\b"),
-    (PERSON, r"(?:^|\s)(?:ai|nguoi nao|who|whom)\b"),
+    # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
+    (PERSON, r"(?:^|\s)(?:ai|who|whom|(?:nguoi|ong|ba|vi|vua|tuong|nha su|tac gia|nha van|"
+             r"nha tho|nha khoa hoc|ca si|cau thu) nao)\b"),
 )
 
 _NUMBER = r"\d+(?:[.,]\d+)*"

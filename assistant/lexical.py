@@ -22,8 +22,10 @@ _QUESTION_UNITS = frozenset(
 )
 
 
-# "tên (là) gì" asks for a name, which the answer gives without saying "tên".
-_ASKS_NAME = re.compile(r"\b(?:tên|ten)(?=\s+(?:là\s+|la\s+)?(?:gì|gi)\b)", re.IGNORECASE)
+# "tên (là) gì", "tên (gọi) nào" ask for a name, which the answer gives without saying "tên".
+_ASKS_NAME = re.compile(
+    r"\b(?:tên|ten)(?=\s+(?:(?:là|la|gọi|goi)\s+)?(?:gì|gi|nào|nao)\b)", re.IGNORECASE
+)
 
 
 def _frames_question(term: str) -> bool:

@@ -17,6 +17,9 @@ from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, c
     ("Ai trao kỷ niệm chương?", PERSON),
     ("ai trao ky niem chuong", PERSON),
     ("Who is the provincial Party Secretary?", PERSON),
+    ("Vua nào cho dựng chùa?", PERSON),
+    ("vi nao trao ky niem chuong", PERSON),
+    ("Tỉnh nào có nhiều trạm nhất?", None),
     ("Cơ cấu kinh tế chuyển dịch ra sao?", None),
     ("tỷ lệ người dùng internet", PERCENT),
     ("Điện Biên cần tăng tỷ lệ cấp ủy có chuyên môn gì?", None),  # asks for the "gì", not a rate
