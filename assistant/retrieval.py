@@ -116,7 +116,8 @@ class Retriever:
             translation = lexicon().translate(text)
             renderings = translation.renderings
             lexical = lexical_index.score(without_english_function_words(text) + " ; " + vietnamese_words(renderings))
-            coverage = lexical_index.concept_coverage([r.vietnamese for r in renderings])
+            # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
+            coverage = self.accented.concept_coverage([r.vietnamese for r in renderings])
             translated = translation.share
             w += (DENSE_WEIGHT_UNTRANSLATED - w) * (1 - translated)
         else:
