@@ -148,8 +148,3 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The shipped English → Vietnamese lexicon."""
     return Lexicon.parse(resources.files("assistant").joinpath("data/en_vi.txt").read_text("utf-8"))
-
-
-def vietnamese_words(renderings: tuple[Rendering, ...]) -> str:
-    """Every Vietnamese rendering, joined for a BM25 query."""
-    return " ; ".join(v for r in renderings for v in r.vietnamese)

@@ -96,6 +96,20 @@ class LexicalIndex:
         ]
         return np.array(held, np.float32) / sum(weights)
 
+    def concept_bm25(self, concepts: list[tuple[str, ...]]) -> np.ndarray:
+        """BM25 of a translated question, each concept counted once: per sentence, the best
+        score among its alternative phrasings, summed over concepts (a structured query in the
+        manner of Pirkola 1998, so a word with many renderings does not outweigh the rest)."""
+        total = np.zeros(len(self.doc_terms), np.float32)
+        for concept in concepts:
+            best = np.zeros_like(total)
+            for phrasing in concept:
+                known = [t for t in dict.fromkeys(lexical_terms(phrasing, self.folded)) if t in self.vocabulary]
+                if known:
+                    best = np.maximum(best, np.asarray(self.bm25.get_scores(known), np.float32))
+            total += best
+        return total
+
     def score(self, text: str) -> LexicalScores:
         terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
         n = len(self.doc_terms)

@@ -21,16 +21,16 @@ from index.store import VIEWS, ArticleIndex
 
 from .answer_type import KINDS, answer_spans, expected_answer
 from .background import background_vectors
-from .english import lexicon, vietnamese_words
+from .english import lexicon
 from .lexical import LexicalIndex
 from .question import EN, VI, VI_NODIAC, Question, read_question, without_english_function_words
 
 # Share of the fused score given to the dense signal, by question language: the weights that
 # 5-fold cross-validation picks on the dev set and benchmarks/data/probes.jsonl (run
 # `benchmarks/tune_fusion.py`; recall@1 is flat over vi 0.2–0.55, vi_nodiac 0–0.6). An English
-# question is matched in BM25 by its words put into Vietnamese (see `english`): flat over 0–0.45
-# on probes2–5, and 0.4 keeps the other two articles' English questions first.
-DENSE_WEIGHT = {VI: 0.25, VI_NODIAC: 0.3, EN: 0.4}
+# question is matched in BM25 by its words put into Vietnamese (see `english`): over dev and
+# probes–probes5 (53 English questions) recall@1 peaks over 0.2–0.3.
+DENSE_WEIGHT = {VI: 0.25, VI_NODIAC: 0.3, EN: 0.25}
 # The dense share for an English question none of whose words the lexicon knows (BM25 then sees
 # only its names and numbers): what cross-validation chose before there was a lexicon. Between
 # the two, the share follows the share of the question's content words translated.
@@ -114,16 +114,17 @@ class Retriever:
         w, translated = DENSE_WEIGHT[language], 1.0
         if language == EN:  # its names and numbers, and its words put into Vietnamese
             translation = lexicon().translate(text)
-            renderings = translation.renderings
-            lexical = lexical_index.score(without_english_function_words(text) + " ; " + vietnamese_words(renderings))
+            concepts = [r.vietnamese for r in translation.renderings]
+            bm25 = lexical_index.score(without_english_function_words(text)).bm25
+            bm25 = bm25 + lexical_index.concept_bm25(concepts)
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
-            coverage = self.accented.concept_coverage([r.vietnamese for r in renderings])
+            coverage = self.accented.concept_coverage(concepts)
             translated = translation.share
             w += (DENSE_WEIGHT_UNTRANSLATED - w) * (1 - translated)
         else:
             lexical = lexical_index.score(text)
-            coverage = lexical.coverage
-        fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(lexical.bm25)
+            bm25, coverage = lexical.bm25, lexical.coverage
+        fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(bm25)
         return _Signals(fused, dense, coverage, translated)
 
     def lexical_for(self, language: str) -> LexicalIndex:

@@ -59,3 +59,13 @@ def test_share_translated_counts_content_words_but_not_names():
     assert bay.untranslated == () and bay.share == 1.0
     half = lexicon().translate("Which hospital has sourdough?")
     assert half.untranslated == ("sourdough",) and half.share == 0.5
+
+
+def test_concept_bm25_counts_each_concept_once():
+    index = LexicalIndex(["Đoàn công tác của đoàn thanh niên.", "Bí thư tiếp đoàn.", "Trời mưa."], folded=True)
+    one = lambda *concepts: index.concept_bm25(list(concepts))  # noqa: E731
+    delegation, secretary = ("đoàn", "đoàn công tác"), ("bí thư",)
+    # A concept scores as its best rendering, not as the sum of them; concepts add up.
+    assert np.allclose(one(delegation), np.maximum(one(("đoàn",)), one(("đoàn công tác",))))
+    assert np.allclose(one(delegation, secretary), one(delegation) + one(secretary))
+    assert one(delegation)[2] == 0 and (index.concept_bm25([]) == 0).all()
