@@ -121,6 +121,17 @@ class Lexicon:
     def _lemma(self, word: str) -> str:
         return next((f for f in _lemmas(word) if f in self._known_words), word)
 
+    def foreign_names(self, text: str) -> tuple[str, ...]:
+        """Capitalised words inside the text that are neither English words the lexicon knows
+        nor Vietnamese-shaped ("Australia", "Mona", "Lisa"): names, lower-cased. All-capital
+        codes and the first word are left out."""
+        tokens = _TOKEN.findall(text)
+        return tuple(
+            t.lower() for t in tokens[1:]
+            if t[0].isupper() and not t.isupper() and t.isalpha() and not looks_vietnamese(t)
+            and t.lower() not in EN_FUNCTION_WORDS and self._lemma(t.lower()) not in self._known_words
+        )
+
     def translate(self, text: str) -> Translation:
         """The renderings of the text's words and phrases found in the lexicon, in order."""
         tokens = _TOKEN.findall(text)

@@ -28,7 +28,7 @@ EN_FUNCTION_WORDS = frozenset(
     "the a an of in on at to for from by with and or is are was were be been do does did what "
     "which who whom whose when where why how many much there their its it this that these those "
     "has have had will would can could should about into than i me my you your he him his she her "
-    "we us our they them not but as if so also then".split()
+    "we us our they them not but as if so also then one".split()
 )
 # Words that open or mark an elliptical follow-up ("Còn 4G thì sao?", "And fixed broadband?").
 _FOLLOWUP_OPENERS = ("còn", "thế còn", "vậy còn", "và", "còn về", "and", "what about", "how about", "also")

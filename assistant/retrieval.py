@@ -18,6 +18,7 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
+from index.vietnamese import canonical_syllable
 
 from .answer_type import KINDS, answer_spans, expected_answer
 from .background import background_vectors
@@ -132,9 +133,13 @@ class Retriever:
         return self.accented if language == VI else self.folded
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
-        """The question's specific terms (numbers, codes, names) that the article never uses."""
+        """The question's specific terms (numbers, codes, names) that the article never uses;
+        for an English question also the foreign names in it ("Who painted the Mona Lisa?")."""
         vocabulary = self.lexical_for(question.language).vocabulary
-        return tuple(" / ".join(forms) for forms in question.specific_terms if vocabulary.isdisjoint(forms))
+        terms = list(question.specific_terms)
+        if question.language == EN:
+            terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
+        return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms))
 
     def search(self, raw_question: object, history: list[str] | tuple[str, ...] | None = None) -> Retrieval:
         """Rank every sentence for a question; `history` is the earlier user questions, oldest first."""

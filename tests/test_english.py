@@ -69,3 +69,20 @@ def test_concept_bm25_counts_each_concept_once():
     assert np.allclose(one(delegation), np.maximum(one(("đoàn",)), one(("đoàn công tác",))))
     assert np.allclose(one(delegation, secretary), one(delegation) + one(secretary))
     assert one(delegation)[2] == 0 and (index.concept_bm25([]) == 0).all()
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Who painted the Mona Lisa?", ("mona", "lisa")),
+    ("Who is the chairman of Viettel?", ("viettel",)),
+    ("When did Vietnam gain independence from France?", ()),  # the lexicon knows them
+    ("What Is The Population Of Dien Bien?", ()),  # title case, Vietnamese names
+    ("How many BTS stations are there?", ()),  # codes are judged elsewhere
+])
+def test_foreign_names_are_capitalised_words_the_lexicon_does_not_know(question, names):
+    assert lexicon().foreign_names(question) == names
+
+
+@pytest.mark.model
+def test_an_english_question_about_a_name_the_article_never_mentions_is_declined(real_assistant):
+    assert not real_assistant.ask("Who painted the Mona Lisa?").answered
+    assert real_assistant.ask("Who is the chairman of the provincial People's Committee?").answered
