@@ -78,7 +78,7 @@ def detect_language(text: str) -> str:
     if not alpha:
         return VI_NODIAC
     english = sum(w in EN_FUNCTION_WORDS for w in alpha)
-    vietnamese = sum(bool(_VI_SYLLABLE.match(w)) and w not in EN_FUNCTION_WORDS for w in alpha)
+    vietnamese = sum(looks_vietnamese(w) and w not in EN_FUNCTION_WORDS for w in alpha)
     return VI_NODIAC if vietnamese > 2 * english and vietnamese >= 0.6 * len(alpha) else EN
 
 
@@ -124,7 +124,7 @@ def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
         run: list[str] = []
         for i, word in enumerate(tokens + [""]):
             # Not the first word: a capital there says nothing ("What", "How", "Con").
-            if i > 0 and word[:1].isupper() and _VI_SYLLABLE.match(word.lower()):
+            if i > 0 and word[:1].isupper() and looks_vietnamese(word):
                 run.append(canonical_syllable(word.lower()))
                 continue
             if len(run) > 1:
