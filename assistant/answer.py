@@ -36,12 +36,14 @@ class Answer:
     answer: str
     quotes: tuple[Quote, ...]
     language: str = "vi"
+    reason: str = ""  # why it declined, in words ("" when answered)
 
     def to_dict(self) -> dict:
         return {
             "answered": self.answered,
             "answer": self.answer,
             "quotes": [q.to_dict() for q in self.quotes],
+            "reason": self.reason,
         }
 
 

@@ -73,7 +73,7 @@ class Assistant:
             weights = lexical.content_weights(retrieval.question.text)
             highlights = focused_spans(quotes[0].text, retrieval.answer_kind, weights, lexical.folded)
         markdown = render_markdown(verdict.answered, quotes, language, highlights)
-        return Answer(verdict.answered, markdown, quotes, language)
+        return Answer(verdict.answered, markdown, quotes, language, verdict.reason)
 
     def _quotes(self, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
         """One quote per hit, best first, except that sentences next to each other in one

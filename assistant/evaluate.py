@@ -1,8 +1,10 @@
 """Scoring a question file (the format of shared/eval/dev.jsonl) against an assistant.
 
 Rules (shared/eval/README.md): compare after NFC and collapsing whitespace; recall@k counts an
-answered question whose first k quotes contain an evidence snippet; a declined unanswerable
-question counts as right; every quote must be a verbatim slice of the article.
+answered question whose first k quotes contain an evidence snippet, or, for a row with a `span`
+(XQuAD), whose quote covers the span (`start <= span[0] and span[1] <= end`); a declined
+unanswerable question counts as right; every quote must be a verbatim slice of the article.
+`ranking@k` ignores declines: it scores the quotes alone.
 """
 
 from __future__ import annotations
@@ -50,26 +52,36 @@ def load_questions(path: str | Path) -> list[dict]:
 class Outcome:
     row: dict
     answered: bool
-    rank: int | None  # 0-based rank of the first quote holding evidence, when answered
+    rank: int | None  # 0-based rank of the first quote holding evidence, answered or not
     verbatim: bool
     quotes: list[dict] = field(default_factory=list)
+    reason: str = ""
+
+    def ranked(self, k: int) -> bool:
+        """The evidence is in the first k quotes, whether or not the question was declined."""
+        return self.rank is not None and self.rank < k
 
     def hit(self, k: int) -> bool:
         if not self.row["answerable"]:
             return not self.answered
-        return self.answered and self.rank is not None and self.rank < k
+        return self.answered and self.ranked(k)
+
+
+def holds_evidence(row: dict, quote: dict) -> bool:
+    """Whether a quote answers the row: covers its `span`, or contains one of its snippets."""
+    if row.get("span"):
+        start, end = row["span"]
+        return quote["start"] <= start and end <= quote["end"]
+    return any(normalise(e) in normalise(quote["text"]) for e in row["evidence"])
 
 
 def score_one(assistant, row: dict, top_k: int = 3) -> Outcome:
     answer = assistant.ask(row["question"], row["history"], top_k=top_k)
     text = assistant.article.text
-    evidence = [normalise(e) for e in row["evidence"]]
     quotes = [q.to_dict() for q in answer.quotes]
     verbatim = all(text[q["start"] : q["end"]] == q["text"] for q in quotes)
-    rank = next(
-        (i for i, q in enumerate(quotes) if any(e in normalise(q["text"]) for e in evidence)), None
-    )
-    return Outcome(row, answer.answered, rank if answer.answered else None, verbatim, quotes)
+    rank = next((i for i, q in enumerate(quotes) if holds_evidence(row, q)), None)
+    return Outcome(row, answer.answered, rank, verbatim, quotes, answer.reason)
 
 
 def _metrics(outcomes: list[Outcome]) -> dict:
@@ -83,7 +95,9 @@ def _metrics(outcomes: list[Outcome]) -> dict:
         "questions": len(outcomes),
         "recall@1": mean([o.hit(1) for o in answerable]),
         "recall@3": mean([o.hit(3) for o in answerable]),
-        "mrr": mean([1 / (o.rank + 1) if o.answered and o.rank is not None else 0 for o in answerable]),
+        "mrr": mean([1 / (o.rank + 1) if o.hit(len(o.quotes)) else 0 for o in answerable]),
+        "ranking@1": mean([o.ranked(1) for o in answerable]),
+        "ranking@3": mean([o.ranked(3) for o in answerable]),
         "answerable_declined": mean([not o.answered for o in answerable]),
         "unanswerable_declined": mean([not o.answered for o in unanswerable]),
         "accuracy@1": mean([o.hit(1) for o in outcomes]),
@@ -108,8 +122,8 @@ def evaluate(assistant, rows: list[dict], top_k: int = 3) -> dict:
             {
                 "id": o.row["id"], "kind": o.row["kind"], "lang": o.row["lang"],
                 "question": o.row["question"], "answerable": o.row["answerable"],
-                "answered": o.answered, "rank": o.rank, "right@1": o.hit(1), "verbatim": o.verbatim,
-                "quotes": o.quotes,
+                "answered": o.answered, "reason": o.reason, "rank": o.rank, "right@1": o.hit(1),
+                "verbatim": o.verbatim, "quotes": o.quotes,
             }
             for o in outcomes
         ],
@@ -134,7 +148,7 @@ def format_report(report: dict, misses: bool = False) -> str:
         for o in report["outcomes"]:
             if o["right@1"]:
                 continue
-            state = "answered" if o["answered"] else "declined"
+            state = "answered" if o["answered"] else f"declined ({o['reason']})"
             lines.append(f"\nMISS {o['id']} [{o['kind']}/{o['lang']}] {state}: {o['question']}")
             for i, q in enumerate(o["quotes"]):
                 lines.append(f"   {i + 1}. ({q['score']:.3f}, ¶{q['paragraph']}) {q['text'][:110]}")
