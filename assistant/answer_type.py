@@ -118,27 +118,35 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
 def focused_spans(
     text: str, kind: str | None, weights: Mapping[str, float], folded: bool
 ) -> list[tuple[int, int]]:
-    """The answer spans whose surroundings share the most term weight with the question
+    """The answer span whose surroundings share the most term weight with the question
     ("825" for "bao nhiêu có 4G" in "… 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G").
 
-    A span's surroundings are its clause, cut at the neighbouring spans. `weights` maps the
-    question's lexical terms (see `index.vietnamese.lexical_terms`) to their weight; every span
-    is kept when no surroundings share any.
+    A span's surroundings are its clause, cut at the neighbouring spans: first the words after
+    it (in Vietnamese a number comes before what it counts, "920 vị trí trạm"), then, to break a
+    tie, the words before it. `weights` maps the question's lexical terms (see
+    `index.vietnamese.lexical_terms`) to their weight. A lone span is returned as it is; of
+    several, only one whose surroundings share more than every other's, else none (a guess
+    between "811" and "920" would mislead).
     """
     spans = answer_spans(text, kind)
-    if len(spans) <= 1 or not weights:
+    if len(spans) <= 1:
         return spans
+    if not weights:
+        return []
     clauses = [m.span() for m in _CLAUSE.finditer(text)]
 
-    def shared(i: int) -> float:
+    def weight(start: int, end: int) -> float:
+        terms = set(lexical_terms(text[start:end], folded))
+        return sum(w for term, w in weights.items() if term in terms)
+
+    def shared(i: int) -> tuple[float, float]:
         start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
         if i > 0:
             start = max(start, spans[i - 1][1])
         if i + 1 < len(spans):
             end = min(end, spans[i + 1][0])
-        terms = set(lexical_terms(text[start:end], folded))
-        return sum(w for term, w in weights.items() if term in terms)
+        return weight(spans[i][0], end), weight(start, spans[i][0])
 
     scores = [shared(i) for i in range(len(spans))]
-    best = max(scores)
-    return [s for s, score in zip(spans, scores) if score == best] if best > 0 else spans
+    best = [s for s, score in zip(spans, scores) if score == max(scores) and any(score)]
+    return best if len(best) == 1 else []

@@ -1,80 +1,187 @@
 """Deciding whether the article answers a question at all.
 
-Three kinds of evidence make the assistant decline:
-- the question hinges on a specific term the article never uses (a number, a code such as "5G",
-  a name or place): no sentence can answer it, however similar it looks;
-- the question asks outright for a quantity ("bao nhiêu", "how many") and the best sentence,
-  which retrieval already prefers among those holding numbers, has none, or does not name what
-  a Vietnamese question counts ("bao nhiêu huyện" and no "huyện");
-- the best sentence is weak evidence: it holds too little of the question's IDF-weighted content
-  words (words the article never uses weigh the most; an English question's words are counted
-  through their Vietnamese renderings), or no sentence's embedding is closer than unrelated text
-  usually is. An English question declines too when generic text about other topics is clearly
-  closer to it than the article.
+One hard rule, a fact: a question that hinges on a number or code the article never writes
+("5G", "2019") cannot be answered by it, however similar a sentence looks. Otherwise one
+calibrated model weighs the evidence retrieval already measured (`FEATURES`): how much of
+the question's weight the best sentence holds, how close the closest sentences are and how far
+they stand out, whether the best sentence holds the kind of answer asked for, the numbers and
+names of the question the article never uses, how much closer generic text about other things
+is, the question's language and length. It is a small gradient-boosted model (depth-2 trees on
+the log-odds that the article answers), fitted by `benchmarks/fit.py` on questions nobody here
+wrote (XQuAD-vi) and our own, with cross-validation grouped by article; its trees and the
+operating point of each language ship as plain JSON in `data/fitted.json`.
+
+A name the article never uses is evidence, not a rule: human-written questions name things in
+their own words and spellings ("Bedigo", "the Far Eastern collections"); 4% of the answerable
+XQuAD questions hinge on such a name, about 1% on a number the article never writes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
 
 from index.vietnamese import fold_diacritics, words
 
-from .answer_type import NUMBER, answer_spans, asks_quantity, counted_noun
-from .question import EN
+from .answer_type import NUMBER, answer_spans
+from .question import EN, VI_NODIAC
 from .retrieval import Retrieval
 
-# Below this share of the IDF weight of the question's content words (single words: a paraphrase
-# reorders them, which breaks bigrams; question words such as "gì", "bao nhiêu" left out), the
-# best sentence does not answer a Vietnamese question. Over dev, our probes and three articles:
-# answerable questions ≥ 0.50 but for one, unanswerable ones not declined otherwise ≤ 0.43.
-MIN_COVERAGE = 0.47
-# The same for an English question, over the Vietnamese renderings of its words (see `english`),
-# matched with their marks: a translation misses some of the article's wording, so the bar is
-# lower. Over 69 answerable English questions on four articles (26 written after the lexicon)
-# the share was ≥ 0.43; of 67 unanswerable ones (own and other articles'), 60 were below 0.35.
-MIN_EN_COVERAGE = 0.35
-# ... and only when the lexicon knew at least half of its content words: with a partial
-# translation one mistranslated word would decide (with half the lexicon dropped at random,
-# answerable English questions were otherwise declined 3–5 times in 51).
-MIN_TRANSLATED = 0.5
-# multilingual-e5-small puts unrelated texts at cosine ≈ 0.70–0.78; related ones above. Only the
-# clearly unrelated are declined on this alone, since coverage is judged too: an unaccented
-# question whose best sentence holds 84% of its words can sit at 0.795, and a long English
-# question at 0.73 from the sentence that answers it.
-MIN_COSINE = {EN: 0.70}
-MIN_COSINE_DEFAULT = 0.75
-# An English question declines when generic text about other things (see `background`) is this
-# much closer to it than the article's closest sentence. On 30 answerable English questions over
-# two articles the margin never passed 0.015; 31 of 72 English questions about something else
-# passed 0.02. Vietnamese questions are judged by coverage, the stronger evidence for them.
-BACKGROUND_MARGIN = 0.02
+# The evidence the model weighs, in the order of its inputs.
+FEATURES = (
+    "coverage",  # share of the question's content-word weight the best sentence holds
+    "coverage_best",  # the same, best over all sentences
+    "pair_coverage",  # the same over adjacent syllable pairs (compound words: "dân số")
+    "pair_coverage_best",  # the same, best over all sentences
+    "cosine",  # the question's cosine to the best sentence
+    "cosine_best",  # its cosine to the closest sentence
+    "cosine_lift",  # closest cosine minus the article's median sentence
+    "margin",  # fused score of the best sentence minus the runner-up's
+    "bm25",  # log(1 + the best BM25 score)
+    "background",  # best cosine to generic text about other things minus the closest sentence's
+    "no_number",  # asks "how many" and the best sentence holds no number
+    "kind_missing",  # asks for a kind of answer (number, date, person) the best sentence lacks
+    "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
+    "translated",  # share of an English question's content words the lexicon knows (1 otherwise)
+    "length",  # log of the number of words
+    "missing_names",  # names of the question the article never uses
+    "missing_share",  # their share of the question's specific terms
+    "nodiac",  # typed without diacritics
+    "en",  # English
+)
+
+
+def missing_numbers(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The missing terms written with a digit: numbers and codes ("2019", "5G")."""
+    return tuple(t for t in terms if any(c.isdigit() for c in t))
+
+
+def missing_names(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in terms if not any(c.isdigit() for c in t))
+
+
+def features(retrieval: Retrieval) -> np.ndarray:
+    """The question's evidence as a vector in the order of `FEATURES` (judged on the question's
+    own terms: a follow-up's context only ranks, so an unrelated question is not carried by it)."""
+    evidence, question = retrieval.evidence, retrieval.question
+    own, top = evidence.own, retrieval.hits[0]
+    runner_up = retrieval.hits[1].score if len(retrieval.hits) > 1 else 0.0
+    best_cosine = float(own.dense.max())
+    kind = retrieval.answer_kind
+    noun = question.counted_noun
+    missing = missing_names(evidence.missing_terms)
+    values = {
+        "coverage": top.coverage,
+        "coverage_best": float(own.coverage.max()),
+        "pair_coverage": float(own.pair_coverage[top.chunk.id]),
+        "pair_coverage_best": float(own.pair_coverage.max()),
+        "cosine": top.dense,
+        "cosine_best": best_cosine,
+        "cosine_lift": best_cosine - float(np.median(own.dense)),
+        "margin": top.score - runner_up,
+        "bm25": math.log1p(float(own.bm25.max())),
+        "background": evidence.background - best_cosine,
+        "no_number": question.asks_quantity and not answer_spans(top.chunk.text, NUMBER),
+        "kind_missing": kind is not None and not answer_spans(top.chunk.text, kind),
+        "counted_missing": bool(noun) and noun not in {fold_diacritics(w.lower()) for w in words(top.chunk.text)},
+        "translated": own.translated,
+        "length": math.log(max(1, len(words(question.content)))),
+        "missing_names": len(missing),
+        "missing_share": len(missing) / max(len(missing), len(question.specific_terms)) if missing else 0.0,
+        "nodiac": question.language == VI_NODIAC,
+        "en": question.language == EN,
+    }
+    return np.array([float(values[name]) for name in FEATURES])
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether to answer; `reason` says why not in words; `confidence` is the calibrated
+    probability that the article answers."""
+
     answered: bool
     reason: str
+    confidence: float
 
 
-def judge(retrieval: Retrieval) -> Verdict:
-    """Answer or decline, with the reason in words."""
-    if retrieval.missing_terms:
-        return Verdict(False, "the article never mentions " + ", ".join(retrieval.missing_terms))
-    top = retrieval.hits[0]
-    language = retrieval.question.language
-    closest = max(hit.dense for hit in retrieval.hits)
-    if closest < MIN_COSINE.get(language, MIN_COSINE_DEFAULT):
-        return Verdict(False, f"no sentence is close to the question (cosine {closest:.3f})")
-    if asks_quantity(retrieval.question.text) and not answer_spans(top.chunk.text, NUMBER):
-        return Verdict(False, "the question asks for a quantity and the best sentence gives none")
-    noun = counted_noun(retrieval.question.text) if language != EN else None
-    if noun and noun not in {fold_diacritics(w.lower()) for w in words(top.chunk.text)}:
-        return Verdict(False, f"the best sentence counts no “{noun}”")
-    if language == EN and retrieval.background - closest > BACKGROUND_MARGIN:
-        return Verdict(False, f"the question is closer to other topics (cosine {retrieval.background:.3f}) "
-                              f"than to the article ({closest:.3f})")
-    # An English question is judged by its words only when the lexicon knew most of them.
-    judged_by_words = language != EN or retrieval.translated >= MIN_TRANSLATED
-    if judged_by_words and top.coverage < (MIN_EN_COVERAGE if language == EN else MIN_COVERAGE):
-        return Verdict(False, f"the best sentence holds {top.coverage:.0%} of the question's terms")
-    return Verdict(True, "")
+# A tree is a tuple of nodes `(feature, threshold, left, right, value)`, the root first; a leaf
+# has feature -1 and adds its value to the log-odds. At a split, x[feature] <= threshold goes left.
+Node = tuple[int, float, int, int, float]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A fitted boosted-trees model over `FEATURES` and its operating points.
+
+    Invariants: `features == FEATURES`; every split names a feature and two nodes of its tree;
+    `typical` holds one value per feature (its median over answerable questions, used to say
+    which evidence weighed against answering); `thresholds` gives a probability in (0, 1) for
+    each question language.
+    """
+
+    features: tuple[str, ...]
+    baseline: float
+    trees: tuple[tuple[Node, ...], ...]
+    typical: tuple[float, ...]
+    thresholds: Mapping[str, float]
+
+    def __post_init__(self):
+        if self.features != FEATURES:
+            raise ValueError("the judge was fitted on other features; refit it (benchmarks/fit.py)")
+        if len(self.typical) != len(FEATURES) or not all(0 < t < 1 for t in self.thresholds.values()):
+            raise ValueError("the judge needs a typical value per feature and thresholds within (0, 1)")
+        for tree in self.trees:
+            for feature, _threshold, left, right, _value in tree:
+                if feature >= len(FEATURES) or (feature >= 0 and not (0 < left < len(tree) and 0 < right < len(tree))):
+                    raise ValueError("a tree of the judge points outside itself; refit it (benchmarks/fit.py)")
+
+    def probability(self, x: np.ndarray) -> float:
+        """The probability that the article answers a question with these features."""
+        raw = self.baseline
+        for tree in self.trees:
+            node = tree[0]
+            while node[0] >= 0:
+                node = tree[node[2] if x[node[0]] <= node[1] else node[3]]
+            raw += node[4]
+        return 1 / (1 + math.exp(-raw))
+
+    def decide(self, retrieval: Retrieval) -> Verdict:
+        """Answer or decline, with the reason in words."""
+        numbers = missing_numbers(retrieval.evidence.missing_terms)
+        if numbers:
+            return Verdict(False, "the article never mentions " + ", ".join(numbers), 0.0)
+        x = features(retrieval)
+        p = self.probability(x)
+        threshold = self.thresholds[retrieval.question.language]
+        if p >= threshold:
+            return Verdict(True, "", p)
+        # The evidence that weighed most against answering: the feature whose typical value
+        # would raise the probability most.
+        gains = [self.probability(np.where(np.arange(len(x)) == i, self.typical[i], x)) for i in range(len(x))]
+        weakest = FEATURES[int(np.argmax(gains))]
+        return Verdict(False, f"{_explain(weakest, x, retrieval)} (confidence {p:.2f}, below {threshold:.2f})", p)
+
+
+def _explain(feature: str, x: np.ndarray, retrieval: Retrieval) -> str:
+    """The evidence that weighed most against answering, in words."""
+    value = dict(zip(FEATURES, x))
+    if feature in ("missing_names", "missing_share"):
+        return "the article never mentions " + ", ".join(missing_names(retrieval.evidence.missing_terms))
+    if feature in ("pair_coverage", "pair_coverage_best"):
+        return f"the best sentence holds {value['pair_coverage']:.0%} of the question's compound words"
+    if feature in ("coverage", "coverage_best", "translated", "bm25", "length"):
+        return f"the best sentence holds {value['coverage']:.0%} of the question's words"
+    if feature == "background":
+        return "the question is closer to other topics than to the article"
+    if feature == "no_number":
+        return "the question asks for a quantity and the best sentence gives none"
+    if feature == "kind_missing":
+        return f"the best sentence gives no {retrieval.answer_kind}"
+    if feature == "counted_missing":
+        return f"the best sentence counts no “{retrieval.question.counted_noun}”"
+    if feature == "margin":
+        return "no sentence stands out from the rest"
+    return f"no sentence is close to the question (cosine {value['cosine_best']:.2f})"

@@ -10,10 +10,12 @@ from index.embedder import Embedder, shared_embedder
 from index.settings import cache_dir
 from index.store import ArticleIndex
 
+from . import fitted
 from .answer import Answer, Quote, render_markdown
 from .answer_type import focused_spans
-from .answerability import judge
-from .retrieval import Hit, Retrieval, Retriever
+from .answerability import Judge
+from .question import VI_NODIAC, Question, QuestionError, read_question
+from .retrieval import Fusion, Hit, Retrieval, Retriever
 
 DEFAULT_TOP_K = 3
 MAX_TOP_K = 20
@@ -29,6 +31,8 @@ class Assistant:
         embedder: an already-loaded `Embedder` (tests inject small fakes); overrides `model`.
         progress: receives one line per slow step (model conversion, index build).
         rebuild: rebuild the cached index even when it is up to date.
+        fusion, judge: ranking and answerability knobs; None for the fitted ones shipped in
+            `assistant/data/fitted.json`.
 
     Raises:
         ArticleError: the article file is missing, not UTF-8, empty or too long.
@@ -43,17 +47,21 @@ class Assistant:
         embedder: Embedder | None = None,
         progress: Callable[[str], None] = lambda _m: None,
         rebuild: bool = False,
+        fusion: Fusion | None = None,
+        judge: Judge | None = None,
     ):
         self.article = article if isinstance(article, Article) else Article.load(article)
         self.embedder = embedder or shared_embedder(model, progress)
         self.index, self.index_status = ArticleIndex.open(
             self.article, self.embedder, cache_dir(), progress, rebuild=rebuild
         )
-        self.retriever = Retriever(self.index, self.embedder)
+        shipped_fusion, shipped_judge = fitted.load()
+        self.judge = judge or shipped_judge
+        self.retriever = Retriever(self.index, self.embedder, fusion or shipped_fusion)
 
     def retrieve(self, question: str, history: list[str] | None = None) -> Retrieval:
         """The ranked sentences for a question, before an answer is composed."""
-        return self.retriever.search(question, history)
+        return self.retriever.search(read_question(question), previous_question(history))
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> Answer:
         """Answer a question with up to `top_k` verbatim quotes, best first.
@@ -63,17 +71,24 @@ class Assistant:
         """
         if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
-        retrieval = self.retrieve(question, history)
-        verdict = judge(retrieval)
+        parsed = read_question(question)
+        if parsed.about_article:
+            return self._lead(parsed, top_k)
+        retrieval = self.retriever.search(parsed, previous_question(history))
+        verdict = self.judge.decide(retrieval)
         quotes = self._quotes(retrieval.hits[:top_k])
-        language = retrieval.question.language
         highlights = []
         if verdict.answered and quotes:
-            lexical = self.retriever.lexical_for(language)
-            weights = lexical.content_weights(retrieval.question.text)
-            highlights = focused_spans(quotes[0].text, retrieval.answer_kind, weights, lexical.folded)
-        markdown = render_markdown(verdict.answered, quotes, language, highlights)
-        return Answer(verdict.answered, markdown, quotes, language, verdict.reason)
+            highlights = focused_spans(quotes[0].text, retrieval.answer_kind, retrieval.evidence.own.weights,
+                                       folded=parsed.language == VI_NODIAC)
+        markdown = render_markdown(verdict.answered, quotes, parsed.language, highlights)
+        return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason)
+
+    def _lead(self, question: Question, top_k: int) -> Answer:
+        """A question about the whole article is answered with its lead's first sentences."""
+        lead = [c for c in self.index.chunks if c.paragraph == self.article.lead_paragraph][:top_k]
+        quotes = self._quotes(tuple(Hit(c, 1.0, 1.0, 1.0) for c in lead))
+        return Answer(True, render_markdown(True, quotes, question.language), quotes, question.language)
 
     def _quotes(self, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
         """One quote per hit, best first, except that sentences next to each other in one
@@ -97,6 +112,16 @@ class Assistant:
                 paragraph=group[0].chunk.paragraph,
             ))
         return tuple(quotes)
+
+
+def previous_question(history: list[str] | tuple[str, ...] | None) -> Question | None:
+    """The conversation's last earlier question that can be read (others are skipped)."""
+    for text in reversed(list(history or [])):
+        try:
+            return read_question(text)
+        except QuestionError:
+            continue
+    return None
 
 
 def _adjacent(a: Hit, b: Hit) -> bool:

@@ -43,6 +43,7 @@ class LexicalScores:
 
     bm25: np.ndarray
     coverage: np.ndarray
+    pair_coverage: np.ndarray  # the same over adjacent syllable pairs: Vietnamese compound words
 
 
 class LexicalIndex:
@@ -70,25 +71,34 @@ class LexicalIndex:
                 df[t] = df.get(t, 0) + 1
         return df
 
-    def content_weights(self, text: str) -> dict[str, float]:
-        """The question's single-word terms, question words left out, each with its IDF."""
+    def content_weights(self, text: str, pairs: bool = False) -> dict[str, float]:
+        """The question's single-syllable terms (with `pairs`, its adjacent pairs instead: most
+        Vietnamese words are two syllables, "dân số", "bệnh viện"), question words left out,
+        each with its IDF."""
         text = _ASKS_NAME.sub(" ", text)
-        terms = [t for t in lexical_terms(text, self.folded) if "_" not in t and not _frames_question(t)]
+        terms = [t for t in lexical_terms(text, self.folded) if ("_" in t) == pairs and not _frames_question(t)]
         return {t: self.idf.get(t, self.idf_unseen) for t in terms}
+
+    def coverage(self, weights: dict[str, float]) -> np.ndarray:
+        """Per sentence, the share of the weight of these terms it holds (zeros for no terms)."""
+        total = sum(weights.values())
+        if not total:
+            return np.zeros(len(self.doc_terms), np.float32)
+        return np.array([sum(w for t, w in weights.items() if t in doc) / total for doc in self.doc_terms], np.float32)
 
     def concept_coverage(self, concepts: list[tuple[str, ...]]) -> np.ndarray:
         """For a translated question, whose concepts each come as alternative phrasings (an
         English word's Vietnamese renderings): the IDF-weighted share of concepts each sentence
         holds, holding one when it has every syllable of one of its phrasings. A concept weighs
-        as its commonest syllable, so an odd rare rendering does not make it weigh much. All ones
-        when nothing was translated: there is then nothing to judge by."""
+        as its commonest syllable, so an odd rare rendering does not make it weigh much. All
+        zeros when nothing was translated: no sentence is known to hold any of it."""
         phrasings = [
             [units for p in concept if (units := {t for t in lexical_terms(p, self.folded) if "_" not in t})]
             for concept in concepts
         ]
         phrasings = [c for c in phrasings if c]
         if not phrasings:
-            return np.ones(len(self.doc_terms), np.float32)
+            return np.zeros(len(self.doc_terms), np.float32)
         weights = [min(self.idf.get(t, self.idf_unseen) for units in c for t in units) for c in phrasings]
         held = [
             sum(w for c, w in zip(phrasings, weights) if any(units <= doc for units in c))
@@ -112,17 +122,7 @@ class LexicalIndex:
 
     def score(self, text: str) -> LexicalScores:
         terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
-        n = len(self.doc_terms)
-        if not terms:
-            return LexicalScores(np.zeros(n, np.float32), np.zeros(n, np.float32))
         known = [t for t in terms if t in self.vocabulary]
-        bm25 = self.bm25.get_scores(known) if known else np.zeros(n, np.float32)
-        weights = self.content_weights(text)
-        total = sum(weights.values())
-        if not total:
-            return LexicalScores(np.asarray(bm25, np.float32), np.zeros(n, np.float32))
-        coverage = np.array(
-            [sum(w for t, w in weights.items() if t in doc) / total for doc in self.doc_terms],
-            np.float32,
-        )
-        return LexicalScores(np.asarray(bm25, np.float32), coverage)
+        bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.doc_terms), np.float32)
+        return LexicalScores(np.asarray(bm25, np.float32), self.coverage(self.content_weights(text)),
+                             self.coverage(self.content_weights(text, pairs=True)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
 
-from .answer_type import expected_answer
+from .answer_type import asks_quantity, counted_noun, expected_answer
 
 MAX_QUESTION_CHARS = 500
 
@@ -36,8 +36,30 @@ _FOLLOWUP_REFERENCES = re.compile(
     r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|"
     r"of them|of those|of these|among them|they|them|those|it|its|that one)\b"
 )
-# In a conversation, a question this short usually leans on what came before.
-_FOLLOWUP_MAX_WORDS = 7
+# Framing that asks nothing: politeness, and pointers to the article itself ("Xin cho biết, theo
+# bài báo, …", "Please tell me …"). Matched on the folded, lower-case question, so that it works
+# without diacritics; removed before the question's words are weighed.
+_ARTICLE_WORDS = r"(?:bai bao|bai viet|bai nay|ban tin|tin nay|the article|this article|the story|this story|the text|this text|the report|this report)"
+_FRAMING = re.compile(
+    r"\b(?:xin vui long|vui long|xin hoi|lam on|giup (?:toi|minh|em))\b"
+    r"|(?:^|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)\b"
+    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)\b"
+    r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
+    r"|\b(?:theo|trong|tu)\s+(?:noi dung\s+)?" + _ARTICLE_WORDS + r"\b"
+    r"|\b" + _ARTICLE_WORDS + r"\s+(?:co\s+)?(?:cho biet|noi|viet|neu|de cap)\s+(?:rang|la)\b"
+    r"|\b(?:please|kindly)\b|\b(?:can|could|would) you(?: please)?(?: tell| show| let) me(?: know)?\b"
+    r"|\b(?:tell me|i(?:'d| would) like to know|i want to know|i need to know|i wonder|do you know)\b"
+    r"|\b(?:according to|in|from)\s+" + _ARTICLE_WORDS + r"\b"
+    r"|\b(?:does|did)\s+" + _ARTICLE_WORDS + r"\s+(?:say|mention|tell)\b"
+)
+# A question about the article as a whole: "Bài báo nói về chuyện gì?", "Tóm tắt bài báo",
+# "What is this article about?". It is answered with the lead, not by retrieval.
+_ABOUT_ARTICLE = re.compile(
+    r"\b(?:tom tat|tom luoc|noi dung chinh|y chinh|summar\w*|sum up|gist|main points?|overview|tl;?dr)\b"
+    r"|" + _ARTICLE_WORDS + r"\s+(?:nay\s+)?(?:noi|viet|de cap|bao)(?:\s+ve)?(?:\s+(?:chuyen|dieu|viec|van de|su kien|noi dung))?\s+(?:gi|nao)\b"
+    r"|\bwhat(?:'s| is| does)\s+" + _ARTICLE_WORDS + r"(?:\s+(?:all|mainly|really))?\s+(?:about|say)\b"
+)
+_ABOUT_ARTICLE_MAX_WORDS = 12  # longer questions ask something of the article, not about it
 
 
 class QuestionError(ValueError):
@@ -51,9 +73,21 @@ class Question:
 
     text: str
     language: str
-    followup: bool
+    followup_cue: str | None  # OPENS ("Còn 4G thì sao?") or REFERS back ("trong đó", "of them"), or None
     specific_terms: tuple[tuple[str, ...], ...]
     answer_kind: str | None = None  # what it asks for: see `answer_type`
+    content: str = ""  # the text without framing that asks nothing ("xin cho biết", "please")
+    about_article: bool = False  # asks what the whole article says ("Tóm tắt bài báo")
+    asks_quantity: bool = False  # "bao nhiêu", "how many": the answer is written with digits
+    counted_noun: str | None = None  # what a Vietnamese "bao nhiêu …" counts, folded
+
+    def __post_init__(self):
+        if not self.content:
+            object.__setattr__(self, "content", self.text)
+
+    @property
+    def followup(self) -> bool:
+        return self.followup_cue is not None
 
 
 def clean_question(raw: object) -> str:
@@ -88,15 +122,36 @@ def without_english_function_words(text: str) -> str:
     return " ".join(w for w in words(text) if w.lower() not in EN_FUNCTION_WORDS)
 
 
-def is_followup(text: str) -> bool:
-    """Elliptical or referring back: opens with "còn…"/"and…", points back ("trong đó"), or is very short."""
+OPENS, REFERS = "opens", "refers"
+
+
+def followup_cue(text: str) -> str | None:
+    """How a question leans on the one before: it OPENS like a follow-up ("còn…", "and…"), it
+    REFERS back ("trong đó", "them": words that standalone questions use too), or neither."""
     lower = text.lower().strip(" ?!.")
     folded = fold_diacritics(lower)
     if any(lower.startswith(o + " ") or folded.startswith(fold_diacritics(o) + " ") for o in _FOLLOWUP_OPENERS):
-        return True
-    if _FOLLOWUP_REFERENCES.search(lower):
-        return True
-    return len(words(lower)) <= _FOLLOWUP_MAX_WORDS
+        return OPENS
+    return REFERS if _FOLLOWUP_REFERENCES.search(lower) else None
+
+
+def without_framing(text: str) -> str:
+    """The question without words that ask nothing ("Xin cho biết, theo bài báo, …" → "…");
+    the text itself when nothing else would be left. Character for character, so that the
+    kept words keep their marks."""
+    folded = fold_diacritics(text.lower())  # one character for one: spans carry over
+    kept, at = [], 0
+    for match in _FRAMING.finditer(folded):
+        kept.append(text[at : match.start()])
+        at = match.end()
+    kept.append(text[at:])
+    content = " ".join(" ".join(kept).replace(" ,", ",").split()).strip(" ,:;")
+    return content if words(content) else text
+
+
+def is_about_article(text: str) -> bool:
+    """Asks what the article as a whole says: "Bài báo nói về chuyện gì?", "Summarise it"."""
+    return len(words(text)) <= _ABOUT_ARTICLE_MAX_WORDS and bool(_ABOUT_ARTICLE.search(fold_diacritics(text.lower())))
 
 
 def looks_vietnamese(word: str) -> bool:
@@ -144,5 +199,7 @@ def read_question(raw: object) -> Question:
         text = text.lower()
     language = detect_language(text)
     return Question(
-        text, language, is_followup(text), specific_terms(text, language), expected_answer(text)
+        text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
+        content=without_framing(text), about_article=is_about_article(text),
+        asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
     )

@@ -1,17 +1,20 @@
 """Hybrid retrieval over one article's sentences: dense (e5) and lexical (BM25), fused by language.
 
-Each signal is rescaled per question so that the best sentence scores 1: dense cosine relative to
-the article's median sentence, BM25 relative to its best. The fused score is a weighted sum whose
-weight depends on the question's language: an English question reaches BM25 through a bilingual
-lexicon, and a question typed without diacritics is matched against folded sentences in both
-signals.
-A follow-up question is scored together with the conversation's previous question.
+Two stages. `Retriever.evidence` does the work that needs the model and the lexical index: the
+question's cosine to every sentence, its BM25 scores and how much of its weight each sentence
+holds (`Signals`), for the question alone and, when there is an earlier question, for the two
+together. `rank` is a pure function of that evidence and a `Fusion` of knobs: each signal is
+rescaled per question so that the best sentence scores 1 (dense cosine relative to the article's
+median sentence, BM25 relative to its best), mixed with a weight that depends on the question's
+language, then adjusted for answer kind and headings. A fitting script tries knobs on stored
+evidence with `dataclasses.replace`, without embedding anything again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -20,38 +23,89 @@ from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
 from index.vietnamese import canonical_syllable
 
-from .answer_type import KINDS, answer_spans, expected_answer
+from .answer_type import KINDS, answer_spans
 from .background import background_vectors
 from .english import lexicon
 from .lexical import LexicalIndex
-from .question import EN, VI, VI_NODIAC, Question, read_question, without_english_function_words
+from .question import EN, OPENS, REFERS, VI, VI_NODIAC, Question, without_english_function_words
 
-# Share of the fused score given to the dense signal, by question language: the weights that
-# 5-fold cross-validation picks on the dev set and benchmarks/data/probes.jsonl (run
-# `benchmarks/tune_fusion.py`; recall@1 is flat over vi 0.2–0.55, vi_nodiac 0–0.6). An English
-# question is matched in BM25 by its words put into Vietnamese (see `english`): over dev and
-# probes–probes5 (53 English questions) recall@1 peaks over 0.2–0.3.
-DENSE_WEIGHT = {VI: 0.25, VI_NODIAC: 0.3, EN: 0.25}
-# The dense share for an English question none of whose words the lexicon knows (BM25 then sees
-# only its names and numbers): what cross-validation chose before there was a lexicon. Between
-# the two, the share follows the share of the question's content words translated.
-DENSE_WEIGHT_UNTRANSLATED = 0.75
-# Share given to the question with the previous one prepended, when a question follows up
-# (0.7–0.75 place all 15 follow-ups of dev, probes and tests/data/followups.jsonl first).
-CONTEXT_WEIGHT = 0.7
-# Share of the score a sentence loses when it holds no answer of the kind asked for (no number
-# for "how many", no person's name for "who").
-KIND_PENALTY = 0.2
-# Share a heading (the title, a subheading: a one-sentence paragraph without final punctuation)
-# loses: it names a subject, so it resembles every question about it, but it states little.
-HEADING_PENALTY = 0.3
+
+@dataclass(frozen=True)
+class Fusion:
+    """The knobs of ranking; the shipped values are fitted by `benchmarks/fit.py` (see
+    `assistant/data/fitted.json`). Every share is in [0, 1].
+
+    - `dense_*`: share of the fused score given to the dense signal, per question language;
+    - `dense_untranslated`: that share for an English question none of whose content words the
+      lexicon knows (BM25 then sees only its names and numbers); between the two, the share
+      follows the share of words translated;
+    - `context_opens`: share given to the question read together with the previous one, when it
+      opens like a follow-up ("Còn 4G thì sao?"); `context_refers` when it refers back ("trong
+      đó", "them"); `context_plain` when it does neither;
+    - `kind_penalty`: share a sentence loses when it holds no answer of the kind asked for;
+    - `heading_penalty`: share a heading (the title, a subheading) loses: it names a subject,
+      so it resembles every question about it, but it states little;
+    - `neighbour`: share of the better adjacent sentence's score (same paragraph) a sentence
+      gains: the words that pin a question down often stand in the sentence before.
+    """
+
+    dense_vi: float = 0.25
+    dense_vi_nodiac: float = 0.3
+    dense_en: float = 0.25
+    dense_untranslated: float = 0.75
+    context_opens: float = 0.7
+    context_refers: float = 0.7
+    context_plain: float = 0.0
+    kind_penalty: float = 0.2
+    heading_penalty: float = 0.3
+    neighbour: float = 0.0
+
+    def __post_init__(self):
+        for name, value in vars(self).items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"Fusion.{name} must be a share from 0 to 1, not {value!r}")
+
+    def dense_share(self, language: str, translated: float) -> float:
+        share = {VI: self.dense_vi, VI_NODIAC: self.dense_vi_nodiac, EN: self.dense_en}[language]
+        return share + (self.dense_untranslated - share) * (1 - translated) if language == EN else share
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One text's raw evidence over the article's sentences (arrays indexed by chunk id):
+    `dense` cosine, `bm25`, `coverage` (the IDF-weighted share of the text's content words a
+    sentence holds; for English, of their Vietnamese renderings), `pair_coverage` (the same
+    over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `translated` (share of an
+    English text's content words the lexicon knows; 1 otherwise) and `weights`, the text's
+    content terms with their IDF (what the answer's bold span is chosen by)."""
+
+    dense: np.ndarray
+    bm25: np.ndarray
+    coverage: np.ndarray
+    pair_coverage: np.ndarray
+    translated: float
+    weights: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything retrieval measured for a question: its own `Signals`, the `context` signals
+    of the previous question and this one read together (None without a previous question),
+    the terms it hinges on that the article never uses, and `background`, its best cosine to
+    generic text about other things (see `background`)."""
+
+    question: Question
+    previous: Question | None
+    own: Signals
+    context: Signals | None
+    missing_terms: tuple[str, ...]
+    background: float
 
 
 @dataclass(frozen=True)
 class Hit:
     """A sentence and its scores for one question: `score` is the fused 0..1 ranking score;
-    `dense` the cosine similarity; `coverage` the IDF-weighted share of question terms it holds
-    (for an English question, of the Vietnamese renderings of its words)."""
+    `dense` and `coverage` are the question's own (not the previous question's)."""
 
     chunk: Chunk
     score: float
@@ -61,24 +115,43 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found for a question: every sentence, best first. `answer_kind` is what the
-    question asks for (a follow-up such as "Còn 4G thì sao?" asks what the previous one asked)."""
+    """Every sentence, best first, with the evidence they were ranked on. `answer_kind` is what
+    the question asks for (a follow-up such as "Còn 4G thì sao?" asks what the previous one
+    asked); `fused` is the ranking score by chunk id."""
 
-    question: Question
+    evidence: Evidence
     hits: tuple[Hit, ...]
-    missing_terms: tuple[str, ...]
-    used_history: bool
-    answer_kind: str | None = None
-    background: float = 0.0  # an English question's best cosine to generic text about other things
-    translated: float = 1.0  # share of an English question's content words the lexicon knows
+    fused: np.ndarray
+    answer_kind: str | None
+    used_context: bool
+
+    @property
+    def question(self) -> Question:
+        return self.evidence.question
 
 
 @dataclass(frozen=True)
-class _Signals:
-    fused: np.ndarray
-    dense: np.ndarray
-    coverage: np.ndarray
-    translated: float = 1.0
+class ArticleShape:
+    """What ranking needs to know of the sentences themselves, by chunk id."""
+
+    chunks: tuple[Chunk, ...]
+    is_heading: np.ndarray
+    holds_kind: Mapping[str, np.ndarray]
+    before: np.ndarray  # id of the previous sentence of the same paragraph, or -1
+    after: np.ndarray  # id of the next one, or -1
+
+    @classmethod
+    def of(cls, chunks: tuple[Chunk, ...]) -> "ArticleShape":
+        paragraphs = Counter(c.paragraph for c in chunks)
+        is_heading = np.array([
+            paragraphs[c.paragraph] == 1 and not c.text.rstrip("\"”’)]").endswith((".", "!", "?", "…"))
+            for c in chunks
+        ], bool)
+        holds = {kind: np.array([bool(answer_spans(c.text, kind)) for c in chunks], bool) for kind in KINDS}
+        same = [i > 0 and chunks[i - 1].paragraph == c.paragraph for i, c in enumerate(chunks)]
+        before = np.array([i - 1 if same[i] else -1 for i in range(len(chunks))], int)
+        after = np.array([i + 1 if i + 1 < len(chunks) and same[i + 1] else -1 for i in range(len(chunks))], int)
+        return cls(tuple(chunks), is_heading, holds, before, after)
 
 
 def _rescale_dense(cos: np.ndarray) -> np.ndarray:
@@ -91,28 +164,67 @@ def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
     return bm25 / top if top > 0 else np.zeros_like(bm25)
 
 
+def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
+    w = fusion.dense_share(language, signals.translated)
+    return w * _rescale_dense(signals.dense) + (1 - w) * _rescale_lexical(signals.bm25)
+
+
+def answer_kind(evidence: Evidence) -> str | None:
+    """What the question asks for; "Còn 4G thì sao?" asks what the previous question asked."""
+    question, previous = evidence.question, evidence.previous
+    if question.answer_kind is None and question.followup and previous is not None:
+        return previous.answer_kind
+    return question.answer_kind
+
+
+def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.ndarray, str | None, bool]:
+    """The fused ranking score of every sentence, the answer kind, and whether the previous
+    question was taken into account."""
+    language = evidence.question.language
+    fused = _mix(evidence.own, language, fusion)
+    context_share = {OPENS: fusion.context_opens, REFERS: fusion.context_refers}.get(
+        evidence.question.followup_cue, fusion.context_plain)
+    used_context = evidence.context is not None and context_share > 0
+    if used_context:
+        fused = (1 - context_share) * fused + context_share * _mix(evidence.context, language, fusion)
+    if fusion.neighbour:  # divided so that scores stay within 0..1
+        padded = np.append(fused, 0.0)  # index -1: no neighbour
+        fused = (fused + fusion.neighbour * np.maximum(padded[shape.before], padded[shape.after])) / (1 + fusion.neighbour)
+    kind = answer_kind(evidence)
+    if kind is not None:
+        fused = np.where(shape.holds_kind[kind], fused, (1 - fusion.kind_penalty) * fused)
+    fused = np.where(shape.is_heading, (1 - fusion.heading_penalty) * fused, fused)
+    return fused, kind, used_context
+
+
+def rank(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> Retrieval:
+    """Every sentence, best first (a pure function: no model, no index)."""
+    fused, kind, used_context = fuse(evidence, shape, fusion)
+    order = np.argsort(-fused, kind="stable")
+    own = evidence.own
+    hits = tuple(Hit(shape.chunks[i], float(fused[i]), float(own.dense[i]), float(own.coverage[i])) for i in order)
+    return Retrieval(evidence, hits, fused, kind, used_context)
+
+
 class Retriever:
     """Scores an article's sentences for questions. Holds no model: the embedder is injected."""
 
-    def __init__(self, index: ArticleIndex, embedder: Embedder):
+    def __init__(self, index: ArticleIndex, embedder: Embedder, fusion: Fusion | None = None):
         self.index = index
         self.embedder = embedder
+        self.fusion = fusion or Fusion()
         self.accented = LexicalIndex(index.match_texts, folded=False)
         self.folded = LexicalIndex(index.match_texts, folded=True)
-        paragraphs = Counter(c.paragraph for c in index.chunks)
-        self.is_heading = np.array([
-            paragraphs[c.paragraph] == 1 and not c.text.rstrip("\"”’)]").endswith((".", "!", "?", "…"))
-            for c in index.chunks
-        ])
-        self.holds_kind = {
-            kind: np.array([bool(answer_spans(c.text, kind)) for c in index.chunks]) for kind in KINDS
-        }
+        self.shape = ArticleShape.of(index.chunks)
 
-    def _signals(self, text: str, dense_views: np.ndarray, language: str) -> _Signals:
+    def lexical_for(self, language: str) -> LexicalIndex:
+        """The lexical form a question in that language is matched in (accented only for `vi`)."""
+        return self.accented if language == VI else self.folded
+
+    def _signals(self, text: str, dense_views: np.ndarray, language: str) -> Signals:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
         dense = np.maximum(text_view, folded_view) if language == VI_NODIAC else text_view
         lexical_index = self.lexical_for(language)
-        w, translated = DENSE_WEIGHT[language], 1.0
         if language == EN:  # its names and numbers, and its words put into Vietnamese
             translation = lexicon().translate(text)
             concepts = [r.vietnamese for r in translation.renderings]
@@ -120,17 +232,12 @@ class Retriever:
             bm25 = bm25 + lexical_index.concept_bm25(concepts)
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
             coverage = self.accented.concept_coverage(concepts)
-            translated = translation.share
-            w += (DENSE_WEIGHT_UNTRANSLATED - w) * (1 - translated)
-        else:
-            lexical = lexical_index.score(text)
-            bm25, coverage = lexical.bm25, lexical.coverage
-        fused = w * _rescale_dense(dense) + (1 - w) * _rescale_lexical(bm25)
-        return _Signals(fused, dense, coverage, translated)
-
-    def lexical_for(self, language: str) -> LexicalIndex:
-        """The lexical form a question in that language is matched in (accented only for `vi`)."""
-        return self.accented if language == VI else self.folded
+            words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
+            weights = self.accented.content_weights(words)
+            return Signals(dense, bm25, coverage, coverage, translation.share, weights)
+        lexical = lexical_index.score(text)
+        return Signals(dense, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
+                       lexical_index.content_weights(text))
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;
@@ -141,35 +248,18 @@ class Retriever:
             terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
         return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms))
 
-    def search(self, raw_question: object, history: list[str] | tuple[str, ...] | None = None) -> Retrieval:
-        """Rank every sentence for a question; `history` is the earlier user questions, oldest first."""
-        question = read_question(raw_question)
-        previous = [h for h in (history or []) if isinstance(h, str) and h.strip()]
-        texts = [question.text]
-        if previous and question.followup:
-            texts.append(" ".join(previous[-1].split()) + " " + question.text)
+    def evidence(self, question: Question, previous: Question | None = None) -> Evidence:
+        """Measure a question (and, with the previous question, the two read together)."""
+        texts = [question.content]
+        if previous is not None:
+            texts.append(previous.content + " " + question.content)
         vectors = self.embedder.encode_queries(texts)
         dense_views = self.index.dense_scores(vectors)
-        background = 0.0  # only English questions are judged against the background
-        if question.language == EN:
-            background = float((vectors @ background_vectors(self.embedder).T).max())
-        current = self._signals(texts[0], dense_views[0], question.language)
-        fused, dense, coverage = current.fused, current.dense, current.coverage
-        if len(texts) > 1:  # a follow-up: lean on the previous question too
-            context = self._signals(texts[1], dense_views[1], question.language)
-            fused = (1 - CONTEXT_WEIGHT) * fused + CONTEXT_WEIGHT * context.fused
-            dense = np.maximum(dense, context.dense)
-            coverage = np.maximum(coverage, context.coverage)
-        kind = question.answer_kind
-        if kind is None and len(texts) > 1:  # "Còn 4G thì sao?" asks what the last question asked
-            kind = expected_answer(previous[-1])
-        if kind is not None:
-            fused = np.where(self.holds_kind[kind], fused, (1 - KIND_PENALTY) * fused)
-        fused = np.where(self.is_heading, (1 - HEADING_PENALTY) * fused, fused)
-        order = np.argsort(-fused, kind="stable")
-        hits = tuple(
-            Hit(self.index.chunks[i], float(fused[i]), float(dense[i]), float(coverage[i])) for i in order
-        )
-        return Retrieval(
-            question, hits, self.missing_terms(question), len(texts) > 1, kind, background, current.translated
-        )
+        background = float((vectors[:1] @ background_vectors(self.embedder).T).max())
+        own = self._signals(texts[0], dense_views[0], question.language)
+        context = self._signals(texts[1], dense_views[1], question.language) if previous else None
+        return Evidence(question, previous, own, context, self.missing_terms(question), background)
+
+    def search(self, question: Question, previous: Question | None = None) -> Retrieval:
+        """Rank every sentence for a question; `previous` is the conversation's last question."""
+        return rank(self.evidence(question, previous), self.shape, self.fusion)

@@ -5,7 +5,9 @@ Every offset in the project refers to `Article.text`, the text after this normal
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -13,6 +15,9 @@ from pathlib import Path
 
 DEFAULT_ARTICLE = "dien-bien-chuyen-doi-so-2024.txt"
 MAX_ARTICLE_CHARS = 2_000_000
+# A date line under the title: short and holding a date ("16/10/2024", "2024-10-16").
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_DATE_LINE_MAX_CHARS = 80
 
 
 class ArticleError(ValueError):
@@ -33,6 +38,28 @@ class Article:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @functools.cached_property
+    def paragraphs(self) -> tuple[tuple[int, int], ...]:
+        """`(start, end)` of each non-empty line; paragraph `n` (numbered from 1, the title is 1)
+        is `paragraphs[n - 1]`."""
+        return tuple(m.span() for m in re.finditer(r"[^\n]+", self.text) if m.group().strip())
+
+    @property
+    def date_line(self) -> str | None:
+        """The line under the title when it is a short line holding a date."""
+        if len(self.paragraphs) < 2:
+            return None
+        start, end = self.paragraphs[1]
+        line = self.text[start:end].strip()
+        return line if len(line) <= _DATE_LINE_MAX_CHARS and _DATE.search(line) else None
+
+    @property
+    def lead_paragraph(self) -> int:
+        """The number of the lead: the first paragraph after the title and any date line (the
+        title itself when there is nothing else)."""
+        first = 3 if self.date_line else 2
+        return first if first <= len(self.paragraphs) else len(self.paragraphs)
 
     @classmethod
     def from_text(cls, raw: str, source: str = "<text>") -> "Article":

@@ -68,7 +68,7 @@ def test_jsonl_contract_answers_in_order_and_reports_bad_lines():
         if "error" in o:
             assert set(o) == {"id", "error"} and o["error"]
         else:
-            assert set(o) == {"id", "answered", "answer", "quotes"} and len(o["quotes"]) <= 2
+            assert set(o) == {"id", "answered", "answer", "quotes", "reason"} and len(o["quotes"]) <= 2
     assert [("error" in o) for o in out] == [False, False, True, True, True, False, False]
     assert "825 vị trí có phủ sóng 4G" in out[1]["quotes"][0]["text"]
     assert out[-1]["answered"] is False
@@ -79,7 +79,7 @@ def test_index_and_eval_commands(tmp_path):
     result = run("index")
     assert result.returncode == 0 and "sentences" in result.stdout
     report = tmp_path / "r.json"
-    result = run("eval", str(ROOT.parent / "shared" / "eval" / "dev.jsonl"), "--misses", "--report", str(report))
+    result = run("eval", str(ROOT / "tests" / "data" / "followups.jsonl"), "--misses", "--report", str(report))
     assert result.returncode == 0, result.stderr
     assert "recall" in result.stdout.lower() or "R@1" in result.stdout
     assert json.loads(report.read_text())["overall"]["verbatim"] == 1.0

@@ -50,7 +50,7 @@ def test_concept_coverage_counts_a_concept_once_whichever_rendering_is_held():
     coverage = index.concept_coverage([hospital, school])
     assert coverage[0] > 0 and coverage[1] > 0 and coverage[2] == 0
     assert np.isclose(coverage[0] + coverage[1], 1.0)
-    assert (index.concept_coverage([]) == 1).all()  # nothing translated: nothing to judge by
+    assert (index.concept_coverage([]) == 0).all()  # nothing translated: no sentence is known to hold it
 
 
 def test_share_translated_counts_content_words_but_not_names():

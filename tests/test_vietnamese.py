@@ -1,7 +1,7 @@
 import pytest
 
 from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, lexical_terms
-from assistant.question import EN, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
+from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
 
 
 def test_fold_is_one_character_for_one():
@@ -54,9 +54,9 @@ def test_shouted_questions_are_lower_cased():
 
 
 def test_followup_cues():
-    assert read_question("Còn 4G thì sao?").followup
-    assert read_question("Trong đó bao nhiêu có 4G?").followup
-    assert read_question("And fixed broadband?").followup
+    assert read_question("Còn 4G thì sao?").followup_cue == OPENS
+    assert read_question("Trong đó bao nhiêu có 4G?").followup_cue == REFERS
+    assert read_question("And fixed broadband?").followup_cue == OPENS
     assert not read_question("Bộ trưởng đề nghị tỉnh tăng chi ngân sách cho lĩnh vực nào?").followup
 
 

@@ -134,15 +134,9 @@ def source_panel(assistant: Assistant, answer: Answer | None) -> str:
     return "\n".join(parts)
 
 
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
-
-
 def date_line(article) -> str:
-    """" · " and the article's date line (a short line under the title holding a date), if any."""
-    lines = [line.strip() for line in article.text.split("\n") if line.strip()]
-    if len(lines) > 1 and len(lines[1]) <= 80 and _DATE.search(lines[1]):
-        return " · " + escape_markdown(lines[1])
-    return ""
+    """" · " and the article's date line, if it has one."""
+    return " · " + escape_markdown(article.date_line) if article.date_line else ""
 
 
 def _lines(text: str):
