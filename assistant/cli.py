@@ -35,7 +35,7 @@ def _top_k(value: str) -> int:
 
 
 def _readable(answer) -> str:
-    lines = [answer.answer.split("\n", 1)[0], ""]
+    lines = [answer.answer.split("\n", 1)[0]] + ([f"({answer.reason})"] if answer.reason else []) + [""]
     for i, q in enumerate(answer.quotes, 1):
         lines.append(f"{i}. [paragraph {q.paragraph}, chars {q.start}-{q.end}, score {q.score:.3f}]")
         lines.append(f"   {q.text}")
