@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from pathlib import Path
 
 from .answerability import Judge
 from .retrieval import Fusion
@@ -32,11 +31,7 @@ def parse(data: dict) -> tuple[Fusion, Judge]:
         raise ValueError(f"malformed fitted knobs: {exc}") from None
 
 
-@functools.lru_cache(maxsize=None)
-def load(path: str | None = None) -> tuple[Fusion, Judge]:
-    """The shipped knobs (or those of another file written by `benchmarks/fit.py`)."""
-    if path is None:
-        text = resources.files("assistant").joinpath(FITTED_FILE).read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    return parse(json.loads(text))
+@functools.lru_cache(maxsize=1)
+def load() -> tuple[Fusion, Judge]:
+    """The shipped knobs."""
+    return parse(json.loads(resources.files("assistant").joinpath(FITTED_FILE).read_text("utf-8")))

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from fit import SHARE_GRID, Case, Ranking, _good  # noqa: E402
+from fit import SHARE_GRID, Case, Ranking, holds_answer  # noqa: E402
 from xquad import DEFAULT_DATA, xquad_sets  # noqa: E402
 
 
@@ -55,7 +55,7 @@ def main() -> None:
                 continue
             question = read_question(row["question"])
             evidence = retriever.evidence(question)
-            good = _good(row, index.chunks)
+            good = holds_answer(row, index.chunks)
             own = evidence.own
             names_only = lexical.score(without_english_function_words(question.content)).bm25
             renderings = [v for r in lexicon().translate(question.content).renderings for v in r.vietnamese]

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from assistant import fitted  # noqa: E402
 from assistant.answerability import FEATURES, Judge, features, missing_numbers  # noqa: E402
 from assistant.api import previous_question  # noqa: E402
-from assistant.evaluate import load_questions, normalise  # noqa: E402
+from assistant.evaluate import holds_evidence, load_questions  # noqa: E402
 from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, read_question  # noqa: E402
 from assistant.retrieval import Fusion, answer_kind, rank  # noqa: E402
 from xquad import DEFAULT_DATA, OWN_NEAR, xquad_sets  # noqa: E402
@@ -116,12 +116,9 @@ class Case:
     synthetic_history: bool = False
 
 
-def _good(row: dict, chunks) -> np.ndarray:
-    if row.get("span"):
-        start, end = row["span"]
-        return np.array([c.start <= start and end <= c.end for c in chunks])
-    evidence = [normalise(e) for e in row["evidence"]]
-    return np.array([any(e in normalise(c.text) for e in evidence) for c in chunks])
+def holds_answer(row: dict, chunks) -> np.ndarray:
+    """By chunk id: the sentence holds the row's answer (by the rules of `evaluate`)."""
+    return np.array([holds_evidence(row, {"start": c.start, "end": c.end, "text": c.text}) for c in chunks], bool)
 
 
 def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
@@ -144,7 +141,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
             question = read_question(row["question"])
             if question.about_article:
                 continue  # answered with the lead, not by ranking or the judge
-            good = _good(row, index.chunks)
+            good = holds_answer(row, index.chunks)
             previous = previous_question(row["history"])
             evidence = retriever.evidence(question, previous)
             cases.append(Case(row, group, evidence, retriever.shape, good))
