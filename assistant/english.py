@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .question import EN_FUNCTION_WORDS, looks_vietnamese
+from .question import EN_FUNCTION_WORDS, looks_vietnamese, sentences
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 
@@ -124,10 +124,10 @@ class Lexicon:
     def foreign_names(self, text: str) -> tuple[str, ...]:
         """Capitalised words inside the text that are neither English words the lexicon knows
         nor Vietnamese-shaped ("Australia", "Mona", "Lisa"): names, lower-cased. All-capital
-        codes and the first word are left out."""
-        tokens = _TOKEN.findall(text)
+        codes and the first word of each sentence are left out."""
+        tokens = [t for sentence in sentences(text) for t in _TOKEN.findall(sentence)[1:]]
         return tuple(
-            t.lower() for t in tokens[1:]
+            t.lower() for t in tokens
             if t[0].isupper() and not t.isupper() and t.isalpha() and not looks_vietnamese(t)
             and t.lower() not in EN_FUNCTION_WORDS and self._lemma(t.lower()) not in self._known_words
         )

@@ -169,23 +169,28 @@ def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     canonical terms of the lexical index for that language (accented for `vi`, folded otherwise).
     """
     found: list[tuple[str, ...]] = []
-    tokens = words(text)
-    for i, word in enumerate(tokens):
+    # A capital opening a sentence says nothing ("What", "How", "Còn", "Tôi").
+    tokens = [(word, i == 0) for sentence in sentences(text) for i, word in enumerate(words(sentence))]
+    for word, opens in tokens:
         if any(c.isdigit() for c in word):
             found.append((canonical_number(word) if not any(c.isalpha() for c in word) else word.lower(),))
-        elif language == VI and (i > 0 or word.isupper()) and word[0].isupper():
+        elif language == VI and (not opens or word.isupper()) and word[0].isupper():
             found.append((canonical_syllable(word),))
     if language != VI:
         run: list[str] = []
-        for i, word in enumerate(tokens + [""]):
-            # Not the first word: a capital there says nothing ("What", "How", "Con").
-            if i > 0 and word[:1].isupper() and looks_vietnamese(word):
+        for word, opens in tokens + [("", True)]:
+            if not opens and word[:1].isupper() and looks_vietnamese(word):
                 run.append(canonical_syllable(word.lower()))
                 continue
             if len(run) > 1:
                 found.append(tuple(f"{a}_{b}" for a, b in zip(run, run[1:])))
             run = []
     return tuple(dict.fromkeys(found))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a question that has several ("Tôi là phóng viên … Tôi cần …")."""
+    return [s for s in re.split(r"(?<=[.!?:…])\s+", text) if s]
 
 
 def _is_shouting(text: str) -> bool:
