@@ -117,11 +117,10 @@ class Hit:
 class Retrieval:
     """Every sentence, best first, with the evidence they were ranked on. `answer_kind` is what
     the question asks for (a follow-up such as "Còn 4G thì sao?" asks what the previous one
-    asked); `fused` is the ranking score by chunk id."""
+    asked)."""
 
     evidence: Evidence
     hits: tuple[Hit, ...]
-    fused: np.ndarray
     answer_kind: str | None
     used_context: bool
 
@@ -203,7 +202,7 @@ def rank(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> Retrieval:
     order = np.argsort(-fused, kind="stable")
     own = evidence.own
     hits = tuple(Hit(shape.chunks[i], float(fused[i]), float(own.dense[i]), float(own.coverage[i])) for i in order)
-    return Retrieval(evidence, hits, fused, kind, used_context)
+    return Retrieval(evidence, hits, kind, used_context)
 
 
 class Retriever:

@@ -137,3 +137,25 @@ def test_the_calibrated_judge_on_clear_cases(language_question):
     assert judge.decide(rank(evidence(language_question, strong, background=0.80), SHAPE, fusion)).answered
     verdict = judge.decide(rank(evidence(language_question, weak, background=0.85), SHAPE, fusion))
     assert not verdict.answered and "confidence" in verdict.reason
+
+
+def test_the_fitting_script_scores_a_fusion_as_retrieval_does():
+    """benchmarks/fit.py mirrors `fuse` over padded arrays, to try thousands of knobs fast."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from fit import Case, Ranking
+
+    rng = np.random.default_rng(0)
+    cases = []
+    for question, previous in [("Có bao nhiêu trạm BTS?", None), ("Còn 4G thì sao?", "Có bao nhiêu trạm BTS?"),
+                               ("Trong đó bao nhiêu có 4G?", "Có bao nhiêu trạm BTS?"), ("How many sites?", None)]:
+        own, context = signals(rng.random(4), rng.random(4), translated=0.5), signals(rng.random(4), rng.random(4))
+        ev = evidence(question, own, context if previous else None, previous)
+        cases.append(Case({"answerable": True}, 0, ev, SHAPE, np.array([False, True, False, False])))
+    fusion = Fusion(dense_vi=0.4, dense_en=0.3, context_opens=0.6, context_refers=0.2, neighbour=0.3)
+    mirrored = Ranking(cases).fused(fusion)
+    for case, row in zip(cases, mirrored):
+        assert np.allclose(row[: len(case.good)], fuse(case.evidence, SHAPE, fusion)[0])
