@@ -39,6 +39,8 @@ class Fusion:
     - `dense_untranslated`: that share for an English question none of whose content words the
       lexicon knows (BM25 then sees only its names and numbers); between the two, the share
       follows the share of words translated;
+    - `in_context`: share of the dense signal taken from the sentence read after the one before
+      it in its paragraph (the `window` view of `index.store.VIEWS`) rather than alone;
     - `context_opens`: share given to the question read together with the previous one, when it
       opens like a follow-up ("Còn 4G thì sao?"); `context_refers` when it refers back ("trong
       đó", "them"); `context_plain` when it does neither;
@@ -53,6 +55,7 @@ class Fusion:
     dense_vi_nodiac: float = 0.3
     dense_en: float = 0.25
     dense_untranslated: float = 0.75
+    in_context: float = 0.0
     context_opens: float = 0.7
     context_refers: float = 0.7
     context_plain: float = 0.0
@@ -73,13 +76,15 @@ class Fusion:
 @dataclass(frozen=True)
 class Signals:
     """One text's raw evidence over the article's sentences (arrays indexed by chunk id):
-    `dense` cosine, `bm25`, `coverage` (the IDF-weighted share of the text's content words a
+    `dense` cosine, `dense_in_context` (the cosine of the sentence read after the one before it),
+    `bm25`, `coverage` (the IDF-weighted share of the text's content words a
     sentence holds; for English, of their Vietnamese renderings), `pair_coverage` (the same
     over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `translated` (share of an
     English text's content words the lexicon knows; 1 otherwise) and `weights`, the text's
     content terms with their IDF (what the answer's bold span is chosen by)."""
 
     dense: np.ndarray
+    dense_in_context: np.ndarray
     bm25: np.ndarray
     coverage: np.ndarray
     pair_coverage: np.ndarray
@@ -165,7 +170,8 @@ def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
 
 def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
     w = fusion.dense_share(language, signals.translated)
-    return w * _rescale_dense(signals.dense) + (1 - w) * _rescale_lexical(signals.bm25)
+    dense = (1 - fusion.in_context) * _rescale_dense(signals.dense) + fusion.in_context * _rescale_dense(signals.dense_in_context)
+    return w * dense + (1 - w) * _rescale_lexical(signals.bm25)
 
 
 def answer_kind(evidence: Evidence) -> str | None:
@@ -223,6 +229,7 @@ class Retriever:
     def _signals(self, text: str, dense_views: np.ndarray, language: str) -> Signals:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
         dense = np.maximum(text_view, folded_view) if language == VI_NODIAC else text_view
+        in_context = dense_views[VIEWS.index("window")]
         lexical_index = self.lexical_for(language)
         if language == EN:  # its names and numbers, and its words put into Vietnamese
             translation = lexicon().translate(text)
@@ -233,9 +240,9 @@ class Retriever:
             coverage = self.accented.concept_coverage(concepts)
             words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
             weights = self.accented.content_weights(words)
-            return Signals(dense, bm25, coverage, coverage, translation.share, weights)
+            return Signals(dense, in_context, bm25, coverage, coverage, translation.share, weights)
         lexical = lexical_index.score(text)
-        return Signals(dense, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
+        return Signals(dense, in_context, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
                        lexical_index.content_weights(text))
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:

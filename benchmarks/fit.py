@@ -53,7 +53,7 @@ LANGUAGES = (VI, VI_NODIAC, EN)
 SHARE_GRID = tuple(round(0.05 * i, 2) for i in range(21))
 GRIDS = {
     "dense_vi": SHARE_GRID, "dense_vi_nodiac": SHARE_GRID, "dense_en": SHARE_GRID,
-    "dense_untranslated": SHARE_GRID, "context_opens": SHARE_GRID, "context_refers": SHARE_GRID,
+    "dense_untranslated": SHARE_GRID, "in_context": SHARE_GRID, "context_opens": SHARE_GRID, "context_refers": SHARE_GRID,
     "context_plain": SHARE_GRID,
     "kind_penalty": SHARE_GRID, "heading_penalty": SHARE_GRID, "neighbour": SHARE_GRID,
 }
@@ -162,8 +162,8 @@ class Ranking:
         n, width = len(self.cases), max(len(c.good) for c in self.cases)
         shape = (n, width)
         self.valid, self.good = np.zeros(shape, bool), np.zeros(shape, bool)
-        self.dense, self.bm25 = np.zeros(shape), np.zeros(shape)
-        self.ctx_dense, self.ctx_bm25 = np.zeros(shape), np.zeros(shape)
+        self.dense, self.dense_in_context, self.bm25 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.ctx_dense, self.ctx_dense_in_context, self.ctx_bm25 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         self.kind_ok, self.heading = np.ones(shape, bool), np.zeros(shape, bool)
         self.before, self.after = np.full(shape, width), np.full(shape, width)
         self.has_ctx = np.zeros(n, bool)
@@ -178,10 +178,12 @@ class Ranking:
             ev, sh, m = case.evidence, case.shape, len(case.good)
             self.valid[i, :m], self.good[i, :m] = True, case.good
             self.dense[i, :m], self.bm25[i, :m] = _rescale_dense(ev.own.dense), _rescale_lexical(ev.own.bm25)
+            self.dense_in_context[i, :m] = _rescale_dense(ev.own.dense_in_context)
             if ev.context is not None:
                 self.has_ctx[i] = True
                 self.ctx_dense[i, :m], self.ctx_bm25[i, :m] = (_rescale_dense(ev.context.dense),
                                                                _rescale_lexical(ev.context.bm25))
+                self.ctx_dense_in_context[i, :m] = _rescale_dense(ev.context.dense_in_context)
             kind = answer_kind(ev)
             if kind is not None:
                 self.kind_ok[i, :m] = sh.holds_kind[kind]
@@ -194,10 +196,12 @@ class Ranking:
         """The fused score of every sentence of every case (mirrors `retrieval.fuse`)."""
         w = np.select([self.language == VI, self.language == VI_NODIAC], [f.dense_vi, f.dense_vi_nodiac], f.dense_en)
         w = np.where(self.language == EN, w + (f.dense_untranslated - w) * (1 - self.translated), w)[:, None]
-        fused = w * self.dense + (1 - w) * self.bm25
+        v = f.in_context
+        fused = w * ((1 - v) * self.dense + v * self.dense_in_context) + (1 - w) * self.bm25
         share = np.select([self.cue == OPENS, self.cue == REFERS], [f.context_opens, f.context_refers], f.context_plain)
         share = (share * self.has_ctx)[:, None]
-        fused = (1 - share) * fused + share * (w * self.ctx_dense + (1 - w) * self.ctx_bm25)
+        context = w * ((1 - v) * self.ctx_dense + v * self.ctx_dense_in_context) + (1 - w) * self.ctx_bm25
+        fused = (1 - share) * fused + share * context
         if f.neighbour:
             padded = np.pad(fused, ((0, 0), (0, 1)))
             fused = (fused + f.neighbour * np.maximum(padded[self.rows, self.before], padded[self.rows, self.after])) / (1 + f.neighbour)

@@ -1,10 +1,11 @@
 """The on-disk index of one article: FAISS vectors, sentences and a manifest.
 
 A folder holds `index.faiss` (inner product over unit vectors), `chunks.jsonl` (one sentence a
-line) and `manifest.json` (what it was built from). Each sentence is embedded twice, in the form
-it is matched in (abbreviations the article defines spelt out, see `abbreviations`): as written,
-and folded to no diacritics, for questions typed without them. Row `v * n + i` of the FAISS index
-is view `v` of chunk `i`. Folders are written to a temporary name and renamed, so a crash never
+line) and `manifest.json` (what it was built from). Each sentence is embedded in three views, in
+the form it is matched in (abbreviations the article defines spelt out, see `abbreviations`): as
+written; folded to no diacritics, for questions typed without them; and after the sentence
+before it in its paragraph (`window`: a sentence often names its subject only in the one
+before). Row `v * n + i` of the FAISS index is view `v` of chunk `i`. Folders are written to a temporary name and renamed, so a crash never
 leaves half an index; a folder whose manifest does not match what is asked for is rebuilt.
 """
 
@@ -29,8 +30,8 @@ from .chunking import CHUNKER_VERSION, Chunk, split_sentences
 from .embedder import Embedder
 from .vietnamese import fold_diacritics
 
-FORMAT_VERSION = 2  # 2: "embedded_sha256"
-VIEWS = ("text", "folded")
+FORMAT_VERSION = 3  # 2: "embedded_sha256"; 3: the window view
+VIEWS = ("text", "folded", "window")
 
 
 def spelled_out_sentences(article: Article, chunks: tuple[Chunk, ...] | list[Chunk]) -> tuple[str, ...]:
@@ -39,12 +40,16 @@ def spelled_out_sentences(article: Article, chunks: tuple[Chunk, ...] | list[Chu
     return tuple(spelled_out(c.text, abbreviations) for c in chunks)
 
 
-def _view_texts(texts: tuple[str, ...]) -> list[str]:
-    return list(texts) + [fold_diacritics(t) for t in texts]
+def _view_texts(article: Article, chunks: tuple[Chunk, ...] | list[Chunk]) -> list[str]:
+    """The texts embedded, view after view (see VIEWS)."""
+    texts = spelled_out_sentences(article, chunks)
+    window = [texts[i - 1] + " " + t if i and chunks[i - 1].paragraph == c.paragraph else t
+              for i, (c, t) in enumerate(zip(chunks, texts))]
+    return list(texts) + [fold_diacritics(t) for t in texts] + window
 
 
 def _embedded_sha256(article: Article) -> str:
-    texts = _view_texts(spelled_out_sentences(article, split_sentences(article.text)))
+    texts = _view_texts(article, split_sentences(article.text))
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
@@ -106,7 +111,7 @@ class ArticleIndex:
 
         chunks = split_sentences(article.text)
         progress(f"Embedding {len(chunks)} sentences of “{article.title[:60]}”…")
-        vectors = embedder.encode_passages(_view_texts(spelled_out_sentences(article, chunks)))
+        vectors = embedder.encode_passages(_view_texts(article, chunks))
         index = faiss.IndexFlatIP(embedder.dimension)
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {

@@ -24,7 +24,7 @@ def signals(dense, bm25=None, coverage=None, translated=1.0):
     dense = np.asarray(dense, float)
     bm25 = np.asarray(bm25 if bm25 is not None else dense, float)
     coverage = np.asarray(coverage if coverage is not None else np.zeros_like(dense), float)
-    return Signals(dense, bm25, coverage, coverage, translated, {})
+    return Signals(dense, dense[::-1].copy(), bm25, coverage, coverage, translated, {})
 
 
 def evidence(question, own, context=None, previous=None, missing=(), background=0.0):
@@ -155,7 +155,7 @@ def test_the_fitting_script_scores_a_fusion_as_retrieval_does():
         own, context = signals(rng.random(4), rng.random(4), translated=0.5), signals(rng.random(4), rng.random(4))
         ev = evidence(question, own, context if previous else None, previous)
         cases.append(Case({"answerable": True}, 0, ev, SHAPE, np.array([False, True, False, False])))
-    fusion = Fusion(dense_vi=0.4, dense_en=0.3, context_opens=0.6, context_refers=0.2, neighbour=0.3)
+    fusion = Fusion(dense_vi=0.4, dense_en=0.3, in_context=0.4, context_opens=0.6, context_refers=0.2, neighbour=0.3)
     mirrored = Ranking(cases).fused(fusion)
     for case, row in zip(cases, mirrored):
         assert np.allclose(row[: len(case.good)], fuse(case.evidence, SHAPE, fusion)[0])
