@@ -5,14 +5,14 @@ Data: the 24 XQuAD-vi articles of `../shared/eval/xquad-dev/` (human-written que
 languages, the next article's questions and near questions as unanswerable) with our own near
 questions for them, the project's four articles with every question set written for them
 (`benchmarks/data/`, the shared dev set when present), and for every article a sample of other
-articles' questions as foreign ones. Each question is embedded once; the knobs are then tried
+articles' questions and a few lines of nonsense as foreign ones. Each question is embedded once; the knobs are then tried
 on the stored evidence.
 
-1. Ranking (`Fusion`): coordinate ascent over a grid, maximising the mean reciprocal rank of the
-   first sentence holding the answer. Every answerable XQuAD question is also asked after the
-   another question of its article drawn at random, so that the weight given to an earlier
-   question is fitted on conversations whose questions stand alone too. Reported: ranking@1 before and after, on
-   held-out articles.
+1. Ranking (`Fusion`): coordinate ascent over a grid, maximising the share of first quotes
+   that hold the answer (reciprocal rank breaks ties). Every answerable XQuAD question is also
+   asked after another question of its article drawn at random, so that the weight given to an
+   earlier question is fitted on conversations whose questions stand alone too. Reported: the
+   first quote right with the hand-set and the fitted knobs, on held-out articles.
 2. Answerability (`Judge`): depth-2 gradient-boosted trees over `answerability.FEATURES`
    (answerable questions against far, foreign and near ones), out-of-fold probabilities by
    article; per language, the operating point is the highest threshold at which at most
