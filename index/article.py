@@ -20,6 +20,11 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _DATE_LINE_MAX_CHARS = 80
 
 
+def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """`(start, end)` of each non-empty line: the paragraphs, numbered from 1 (the title is 1)."""
+    return tuple(m.span() for m in re.finditer(r"[^\n]+", text) if m.group().strip())
+
+
 class ArticleError(ValueError):
     """The article file cannot be used (missing, not UTF-8, empty, too long)."""
 
@@ -41,9 +46,8 @@ class Article:
 
     @functools.cached_property
     def paragraphs(self) -> tuple[tuple[int, int], ...]:
-        """`(start, end)` of each non-empty line; paragraph `n` (numbered from 1, the title is 1)
-        is `paragraphs[n - 1]`."""
-        return tuple(m.span() for m in re.finditer(r"[^\n]+", self.text) if m.group().strip())
+        """Paragraph `n` is `text[slice(*paragraphs[n - 1])]` (see `paragraph_spans`)."""
+        return paragraph_spans(self.text)
 
     @property
     def date_line(self) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .article import paragraph_spans
+
 CHUNKER_VERSION = 1
 
 # Abbreviations that take a period and are usually followed by a capitalised name.
@@ -59,13 +61,9 @@ def _sentence_spans(paragraph: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[Chunk]:
     """Split an article's text into sentences, each with its offsets and paragraph number."""
     chunks: list[Chunk] = []
-    paragraph = 0
-    for line in re.finditer(r"[^\n]+", text):
-        if not line.group().strip():
-            continue
-        paragraph += 1
-        for a, b in _sentence_spans(line.group()):
-            start, end = line.start() + a, line.start() + b
+    for paragraph, (line_start, line_end) in enumerate(paragraph_spans(text), 1):
+        for a, b in _sentence_spans(text[line_start:line_end]):
+            start, end = line_start + a, line_start + b
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():

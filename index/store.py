@@ -5,8 +5,9 @@ line) and `manifest.json` (what it was built from). Each sentence is embedded in
 the form it is matched in (abbreviations the article defines spelt out, see `abbreviations`): as
 written; folded to no diacritics, for questions typed without them; and after the sentence
 before it in its paragraph (`window`: a sentence often names its subject only in the one
-before). Row `v * n + i` of the FAISS index is view `v` of chunk `i`. Folders are written to a temporary name and renamed, so a crash never
-leaves half an index; a folder whose manifest does not match what is asked for is rebuilt.
+before). Row `v * n + i` of the FAISS index is view `v` of chunk `i`. Folders are written to a
+temporary name and renamed, so a crash never leaves half an index; a folder whose manifest does
+not match what is asked for is rebuilt.
 """
 
 from __future__ import annotations
