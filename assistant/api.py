@@ -19,6 +19,7 @@ from .retrieval import Fusion, Hit, Retrieval, Retriever
 
 DEFAULT_TOP_K = 3
 MAX_TOP_K = 20
+MAX_HISTORY = 200  # earlier questions a request may carry; only the last readable one is used
 
 
 class Assistant:
@@ -61,16 +62,19 @@ class Assistant:
 
     def retrieve(self, question: str, history: list[str] | None = None) -> Retrieval:
         """The ranked sentences for a question, before an answer is composed."""
+        check_history(history)
         return self.retriever.search(read_question(question), previous_question(history))
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> Answer:
         """Answer a question with up to `top_k` verbatim quotes, best first.
 
-        `history` holds the conversation's earlier user questions, oldest first. Raises
-        QuestionError for an empty, over-long or non-text question, ValueError for a bad top_k.
+        `history` holds the conversation's earlier user questions, oldest first (an unreadable one
+        is skipped). Raises QuestionError for an empty, over-long or non-text question or a
+        history that is not a list of at most MAX_HISTORY strings, ValueError for a bad top_k.
         """
         if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
+        check_history(history)
         parsed = read_question(question)
         if parsed.about_article:
             return self._lead(parsed, top_k)
@@ -112,6 +116,18 @@ class Assistant:
                 paragraph=group[0].chunk.paragraph,
             ))
         return tuple(quotes)
+
+
+def check_history(history: object) -> None:
+    """Raises QuestionError unless `history` is None or a list (or tuple) of at most MAX_HISTORY strings."""
+    if history is None:
+        return
+    if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) for h in history):
+        raise QuestionError("history must be a list of the conversation's earlier questions (strings), "
+                            f"oldest first, not {type(history).__name__}")
+    if len(history) > MAX_HISTORY:
+        raise QuestionError(f"history has {len(history):,} questions; the limit is {MAX_HISTORY} "
+                            "(only the last one that can be read is used)")
 
 
 def previous_question(history: list[str] | tuple[str, ...] | None) -> Question | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -42,9 +43,11 @@ def _readable(answer) -> str:
     return "\n".join(lines)
 
 
-def _jsonl_record(assistant, line: str, top_k: int) -> dict:
-    from .question import QuestionError
-
+def _jsonl_record(assistant, raw: bytes, top_k: int) -> dict:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {"id": None, "error": f"not UTF-8 ({exc.reason} at byte {exc.start})"}
     try:
         request = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -52,16 +55,24 @@ def _jsonl_record(assistant, line: str, top_k: int) -> dict:
     if not isinstance(request, dict):
         return {"id": None, "error": "each line must be a JSON object with \"id\" and \"question\""}
     rid = request.get("id")
-    history = request.get("history") or []
-    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-        return {"id": rid, "error": "\"history\" must be a list of earlier questions (strings)"}
     if "question" not in request:
         return {"id": rid, "error": "missing \"question\""}
     try:
-        answer = assistant.ask(request["question"], history, top_k=top_k)
-    except QuestionError as exc:
+        answer = assistant.ask(request["question"], request.get("history"), top_k=top_k)
+    except ValueError as exc:  # QuestionError among them: this line fails, the next is answered
         return {"id": rid, "error": str(exc)}
     return {"id": rid, **answer.to_dict()}
+
+
+def _json_line(record: dict) -> str:
+    """One output line, valid UTF-8 whatever came in: text that cannot be UTF-8 (a lone
+    surrogate from a `\\ud800` escape in an id) is written as JSON escapes instead."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line
 
 
 def cmd_ask(args) -> int:
@@ -69,10 +80,9 @@ def cmd_ask(args) -> int:
         if args.question:
             raise ValueError("give either a question or --jsonl (questions on stdin), not both")
         assistant = _assistant(args)
-        for line in sys.stdin:
+        for line in sys.stdin.buffer:  # bytes: a line that is not UTF-8 is that line's error only
             if line.strip():
-                record = _jsonl_record(assistant, line, args.top_k)
-                print(json.dumps(record, ensure_ascii=False), flush=True)
+                print(_json_line(_jsonl_record(assistant, line, args.top_k)), flush=True)
         return 0
     if args.question is None:
         raise ValueError("give a question, e.g. ask \"Toàn tỉnh có bao nhiêu tuyến cáp quang?\"")
@@ -100,8 +110,11 @@ def cmd_index(args) -> int:
 
 def cmd_serve(args) -> int:
     from ui.app import serve
+    from ui.guard import parse_credentials
 
-    serve(article=args.article, model=args.model, port=args.port, progress=_progress)
+    credentials = parse_credentials(args.auth if args.auth is not None else os.environ.get("ARTICLE_QA_AUTH"))
+    serve(article=args.article, model=args.model, port=args.port, host=args.host, credentials=credentials,
+          progress=_progress)
     return 0
 
 
@@ -146,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="start the chat UI on 127.0.0.1")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only; another one is warned about)")
+    serve.add_argument("--auth", metavar="USER:PASSWORD",
+                       help="require HTTP basic authentication (default: $ARTICLE_QA_AUTH, else none)")
     serve.set_defaults(func=cmd_serve)
 
     ev = sub.add_parser("eval", parents=[common], help="score a question file (shared/eval format)")
@@ -164,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing left to say
+        sys.stderr.close()
+        return 141
     except (ValueError, OSError) as exc:  # our errors subclass ValueError; OSError: files, ports
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, ValueError) else 1

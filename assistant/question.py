@@ -90,11 +90,23 @@ class Question:
         return self.followup_cue is not None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_question(raw: object) -> str:
-    """NFC, whitespace collapsed; raises QuestionError for non-text, empty or over-long input."""
+    """NFC, control characters read as spaces, whitespace collapsed; raises QuestionError for
+    non-text, empty, over-long input or text that is not valid Unicode (lone surrogates, which
+    is what undecodable bytes become)."""
     if not isinstance(raw, str):
         raise QuestionError(f"the question must be text, not {type(raw).__name__}")
-    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if len(raw) > 4 * MAX_QUESTION_CHARS:  # refused before any work on it: no spacing shrinks it enough
+        raise QuestionError(f"the question has {len(raw):,} characters; the limit is {MAX_QUESTION_CHARS}")
+    bad = _SURROGATE.search(raw)
+    if bad:
+        raise QuestionError(f"the question is not valid Unicode text (a lone surrogate at character "
+                            f"{bad.start() + 1}); send it as UTF-8")
+    text = " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", raw)).split())
     if not text:
         raise QuestionError("the question is empty; type a question about the article")
     if len(text) > MAX_QUESTION_CHARS:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 DEFAULT_ARTICLE = "dien-bien-chuyen-doi-so-2024.txt"
 MAX_ARTICLE_CHARS = 2_000_000
+MAX_ARTICLE_BYTES = 4 * MAX_ARTICLE_CHARS  # UTF-8 needs at most 4 bytes a character: refused unread
 # A date line under the title: short and holding a date ("16/10/2024", "2024-10-16").
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _DATE_LINE_MAX_CHARS = 80
@@ -26,7 +27,8 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 class ArticleError(ValueError):
-    """The article file cannot be used (missing, not UTF-8, empty, too long)."""
+    """The article file cannot be used (missing, a directory, binary, not UTF-8, empty, a title
+    with no body, no words, too long)."""
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,25 @@ class Article:
 
     @classmethod
     def from_text(cls, raw: str, source: str = "<text>") -> "Article":
+        if len(raw) > MAX_ARTICLE_CHARS:
+            raise ArticleError(
+                f"{source}: the article has {len(raw):,} characters; the limit is "
+                f"{MAX_ARTICLE_CHARS:,} (split it into several articles)"
+            )
+        if "\x00" in raw:
+            raise ArticleError(f"{source}: the file holds NUL characters, so it is not a text article "
+                               "(give a UTF-8 text file, first line the title)")
         text = unicodedata.normalize("NFC", raw.lstrip("\ufeff"))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise ArticleError(f"{source}: the article is empty")
-        if len(text) > MAX_ARTICLE_CHARS:
-            raise ArticleError(
-                f"{source}: the article has {len(text):,} characters; the limit is "
-                f"{MAX_ARTICLE_CHARS:,} (split it into several articles)"
-            )
-        title = next(line.strip() for line in text.split("\n") if line.strip())
-        return cls(text=text, title=title, source=source)
+        lines = [line for line in text.split("\n") if line.strip()]
+        if len(lines) < 2:
+            raise ArticleError(f"{source}: the article has a title but no body (the first line is the "
+                               "title, the paragraphs follow on the next lines)")
+        if not any(ch.isalnum() for line in lines[1:] for ch in line):
+            raise ArticleError(f"{source}: the article's body has no words to answer from")
+        return cls(text=text, title=lines[0].strip(), source=source)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Article":
@@ -87,8 +97,13 @@ class Article:
             source = DEFAULT_ARTICLE
         else:
             p = Path(path)
+            if p.is_dir():
+                raise ArticleError(f"{p}: is a directory; give the article's text file")
             if not p.is_file():
                 raise ArticleError(f"{p}: no such article file")
+            if p.stat().st_size > MAX_ARTICLE_BYTES:
+                raise ArticleError(f"{p}: the file has {p.stat().st_size:,} bytes; the limit is "
+                                   f"{MAX_ARTICLE_BYTES:,} (split it into several articles)")
             raw, source = p.read_bytes(), str(p)
         try:
             decoded = raw.decode("utf-8")

@@ -223,6 +223,9 @@ class OnnxBertEmbedder:
             raise UnsupportedModel(str(exc)) from exc
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are not the user's concern
+        # Idle threads sleep instead of spinning: spinning takes the cores from whatever runs
+        # next (the rest of the answer, other requests, other programs).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(str(folder / GRAPH_FILE), options, providers=["CPUExecutionProvider"])
         return cls(identity, tokenizer, session, read_safetensors(folder / "model.safetensors"), prompts)
 

@@ -15,10 +15,11 @@ from index.settings import apply_offline_defaults
 
 apply_offline_defaults()
 
-from assistant import Answer, Assistant, QuestionError  # noqa: E402
+from assistant import Answer, Assistant  # noqa: E402
 from assistant.answer import escape_markdown  # noqa: E402
-from assistant.api import DEFAULT_TOP_K, MAX_TOP_K  # noqa: E402
+from assistant.api import DEFAULT_TOP_K, MAX_HISTORY, MAX_TOP_K  # noqa: E402
 from assistant.question import MAX_QUESTION_CHARS  # noqa: E402
+from ui.guard import LOOPBACK_HOSTS, MAX_BODY_BYTES, Guard, error_body_schema, error_response  # noqa: E402
 
 EXAMPLES = [
     "Toàn tỉnh có bao nhiêu tuyến cáp quang?",
@@ -48,8 +49,9 @@ PARAGRAPH_LINKS_JS = """() => { document.addEventListener('click', (event) => {
   target.classList.add('qa-shown');
   target.scrollIntoView({block: 'center', behavior: 'smooth'});
 }, true); }"""
-CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keeps the model lock busy
+CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keep both cores busy
 QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
+MAX_PENDING = 32  # /api/ask requests in progress at once; more get 503 and Retry-After
 
 
 def _text_of(content: Any) -> str:
@@ -100,7 +102,7 @@ def user_questions(history: list | None) -> list[str]:
             text = _text_of(item.get("content"))
             if text.strip():
                 questions.append(text)
-    return questions
+    return questions[-MAX_HISTORY:]
 
 
 def source_panel(assistant: Assistant, answer: Answer | None) -> str:
@@ -151,16 +153,14 @@ def chat_reply(assistant: Assistant, message: Any, history: list | None) -> tupl
     question = _text_of(message)
     try:
         answer = assistant.ask(question, user_questions(history))
-    except QuestionError as exc:
-        return f"⚠️ {exc}", source_panel(assistant, None)
+    except ValueError as exc:  # QuestionError and the like: the reader is told in the chat
+        return f"⚠️ {escape_markdown(str(exc))}", source_panel(assistant, None)
     return answer.answer, source_panel(assistant, answer)
 
 
 def api_ask(assistant: Assistant, question: Any, history: Any = None, top_k: Any = DEFAULT_TOP_K) -> dict:
     """The typed API: the same JSON object as `ask --json`. Raises ValueError for bad input."""
-    if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
-        raise QuestionError("history must be a list of earlier questions (strings)")
-    return assistant.ask(question, history or [], top_k=top_k).to_dict()
+    return assistant.ask(question, history, top_k=top_k).to_dict()
 
 
 def validate_message(message: Any) -> Any:
@@ -224,43 +224,78 @@ def build_blocks(assistant: Assistant):
     return blocks
 
 
-def build_app(assistant: Assistant):
-    """FastAPI app: JSON routes first (so Gradio's catch-all mount does not shadow them), then Gradio."""
+def build_app(assistant: Assistant, hosts: frozenset[str] | None = LOOPBACK_HOSTS, credentials: str | None = None):
+    """FastAPI app: JSON routes first (so Gradio's catch-all mount does not shadow them), then
+    Gradio, all behind `guard.Guard`. Every JSON error is `{"error": message}`."""
     import gradio as gr
-    from fastapi import FastAPI
-    from fastapi.responses import JSONResponse
-    from pydantic import BaseModel, Field
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
+    from pydantic import BaseModel, Field, StrictInt, StrictStr
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
 
     class AskRequest(BaseModel):
-        question: str = Field(..., description=f"the question, at most {MAX_QUESTION_CHARS} characters")
-        history: list[str] = Field(default_factory=list, description="earlier questions, oldest first")
-        top_k: int = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="how many quotes to return")
+        question: StrictStr = Field(..., description=f"the question, at most {MAX_QUESTION_CHARS} characters")
+        history: list[StrictStr] = Field(default_factory=list, max_length=MAX_HISTORY,
+                                         description="earlier questions, oldest first")
+        top_k: StrictInt = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K, description="how many quotes to return")
 
+    errors = {code: {"description": why, "content": error_body_schema()} for code, why in (
+        (413, f"the body is over {MAX_BODY_BYTES:,} bytes"),
+        (422, "a field is missing or wrong (the message names it)"),
+        (503, "too many questions at once; retry after the seconds in Retry-After"),
+    )}
     app = FastAPI(title="Article Q&A", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    pending = 0  # /api/ask requests admitted and not yet answered (one event loop: no lock needed)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError):
+        # The message names the field and the rule, never echoes the value (it may not be JSON).
+        problems = ["/".join(str(p) for p in e["loc"][1:]) + ": " + e["msg"] for e in exc.errors()]
+        return error_response(422, "; ".join(problems) or "the body is not valid JSON")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException):
+        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.get("/api/health")
     def health() -> dict:
         return {"status": "ok", "article": assistant.article.title, "model": assistant.embedder.identity,
                 "sentences": len(assistant.index.chunks)}
 
-    @app.post("/api/ask")
-    def ask(request: AskRequest):
+    @app.post("/api/ask", responses=errors)
+    async def ask(request: AskRequest):
+        nonlocal pending
+        if pending >= MAX_PENDING:
+            return error_response(503, "the server is busy; retry shortly", {"Retry-After": "1"})
+        pending += 1
         try:
-            return api_ask(assistant, request.question, request.history, request.top_k)
+            return await run_in_threadpool(api_ask, assistant, request.question, request.history, request.top_k)
         except ValueError as exc:
-            return JSONResponse(status_code=422, content={"error": str(exc)})
+            return error_response(422, str(exc))
+        finally:
+            pending -= 1
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def no_such_route(rest: str):  # before Gradio's catch-all mount, which answers in its own shape
+        return error_response(404, f"no such API route: /api/{rest} (see /api/docs)")
 
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    return gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
-                                footer_links=["api"])
+    app = gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
+                              footer_links=["api"])
+    return Guard(app, hosts=hosts, credentials=credentials)
 
 
-def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1",
+def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1", credentials: str | None = None,
           progress: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
     """Start the page and both APIs on `host:port` (loopback by default) until interrupted."""
     import uvicorn
 
     assistant = Assistant(article=article, model=model, progress=progress)
-    app = build_app(assistant)
+    loopback = host in LOOPBACK_HOSTS
+    if not loopback:
+        progress(f"Warning: listening on {host}, not only on this machine: anyone who can reach it can ask"
+                 + ("." if credentials else ", with no password (give --auth USER:PASSWORD)."))
+    app = build_app(assistant, hosts=LOOPBACK_HOSTS if loopback else None, credentials=credentials)
     progress(f"Serving “{assistant.article.title}” on http://{host}:{port}/ (API docs at /api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)

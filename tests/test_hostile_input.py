@@ -1,0 +1,237 @@
+"""Bad input everywhere: a clear message, no crash, and the next question still answered.
+
+Each failure found by probing the released version is a test here: lone surrogates and invalid
+UTF-8, wrong history types, NaN top_k, huge bodies, uploads, foreign Host headers, overload,
+unusable articles, gibberish.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import httpx
+import pytest
+
+from assistant import Assistant, QuestionError
+from assistant.api import MAX_HISTORY
+from index.article import Article, ArticleError
+from tests.conftest import ROOT
+
+GOOD = "Toàn tỉnh có bao nhiêu tuyến cáp quang?"
+HOSTILE_QUESTIONS = [
+    "a\ud800b",  # a lone surrogate, what an undecodable byte becomes
+    "\udcff" * 3,
+    "",
+    "   \t\n ",
+    "x" * 501,
+    "x" * 1_000_000,
+]
+READABLE_ODDITIES = [
+    "cáp\x00quang\x07 bao nhiêu?",  # control characters read as spaces
+    "😀 Toàn tỉnh có bao nhiêu tuyến cáp quang? 中文 العربية",
+    "<script>alert(1)</script> Có bao nhiêu vị trí trạm BTS?",
+    "[link](javascript:alert(1)) ![img](http://example.com/x.png) cáp quang",
+]
+GIBBERISH = ["aaaa", "asdf qwer zxcv", "lorem ipsum dolor sit amet", "a" * 500]
+
+
+def _verbatim(assistant, answer) -> bool:
+    return all(assistant.article.text[q.start:q.end] == q.text for q in answer.quotes)
+
+
+@pytest.mark.model
+def test_python_api_refuses_hostile_questions_and_goes_on(real_assistant):
+    for bad in HOSTILE_QUESTIONS:
+        with pytest.raises(QuestionError):
+            real_assistant.ask(bad)
+        assert real_assistant.ask(GOOD).answered
+    for odd in READABLE_ODDITIES:
+        answer = real_assistant.ask(odd)
+        assert _verbatim(real_assistant, answer)
+        assert "<script>" not in answer.answer and "javascript:" not in answer.answer
+
+
+@pytest.mark.model
+def test_history_must_be_a_list_of_strings_and_bad_items_are_skipped(real_assistant):
+    for bad in [5, "Có bao nhiêu vị trí trạm BTS?", [1, 2], [None], ["ok"] * (MAX_HISTORY + 1), {"a": 1}]:
+        with pytest.raises(QuestionError, match="history"):
+            real_assistant.ask("Trong đó bao nhiêu có 4G?", history=bad)
+    follow_up = real_assistant.ask("Trong đó bao nhiêu có 4G?", history=["Có bao nhiêu vị trí trạm BTS?", "a\ud800"])
+    assert follow_up.answered  # the unreadable last item is skipped, the one before it is used
+    assert real_assistant.ask(GOOD, history=["x" * 10_000]).answered
+
+
+@pytest.mark.model
+def test_top_k_must_be_a_small_whole_number(real_assistant):
+    for bad in [0, -1, 21, 10**9, float("nan"), float("inf"), 2.0, "3", True, None]:
+        with pytest.raises(ValueError, match="top_k"):
+            real_assistant.ask(GOOD, top_k=bad)
+
+
+@pytest.mark.model
+def test_gibberish_is_declined(real_assistant):
+    for text in GIBBERISH:
+        answer = real_assistant.ask(text)
+        assert not answer.answered, text
+        assert answer.quotes and _verbatim(real_assistant, answer)  # the closest passages, labelled
+
+
+@pytest.mark.model
+def test_jsonl_batch_survives_every_bad_line(real_assistant):
+    lines = [
+        json.dumps({"id": "ok1", "question": GOOD}).encode(),
+        b'{"id": "bytes", "question": "c\xe1p quang \xff"}',  # invalid UTF-8
+        json.dumps({"id": "surrogate", "question": "a\ud800b"}).encode(),  # \ud800 escape
+        json.dumps({"id": "\udc80", "question": GOOD}).encode(),  # an id that cannot be UTF-8
+        json.dumps({"id": "history", "question": GOOD, "history": "not a list"}).encode(),
+        json.dumps({"id": "long", "question": "x" * 20_000}).encode(),
+        b"[1, 2]",
+        b"not json",
+        json.dumps({"id": "ok2", "question": "Có bao nhiêu vị trí trạm BTS?"}).encode(),
+    ]
+    done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "--top-k", "1"], cwd=ROOT,
+                          input=b"\n".join(lines) + b"\n", capture_output=True, timeout=300, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]  # every line is UTF-8
+    assert len(out) == len(lines)
+    assert [r.get("answered") for r in out] == [True, None, None, True, None, None, None, None, True]
+    assert all("error" in r for r in out if r.get("answered") is None)
+    assert out[3]["id"] == "\udc80"  # kept, as a JSON escape
+
+
+def test_cli_question_with_undecodable_bytes_is_one_line_of_error():
+    done = subprocess.run([sys.executable, "-m", "assistant", "ask", b"c\xe1p quang \xff"], cwd=ROOT,
+                          capture_output=True, timeout=60, env=os.environ.copy())
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("error: the question is not valid Unicode")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "is a directory"),
+    (b"", "empty"),
+    (b"Just a title\n", "no body"),
+    (b"Title\n!!! ... ???\n\x2e\x2e\n", "no words"),
+    (b"Title\nbody\x00with NUL\n", "NUL"),
+    (b"Title\n\xff\xfe binary \x80\x81\n", "not UTF-8"),
+    ("Tiêu đề\n😀😀😀 ✨✨\n".encode(), "no words"),
+])
+def test_unusable_articles_are_refused_by_name_and_nothing_is_cached(tmp_path, content, message):
+    path = tmp_path / "article.txt"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "ARTICLE_QA_CACHE": str(cache)}
+    with pytest.raises(ArticleError, match=message):
+        Article.load(path)
+    done = subprocess.run([sys.executable, "-m", "assistant", "ask", "x?", "--article", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2 and str(path) in done.stderr and message in done.stderr
+    assert not cache.exists()
+
+
+def test_an_oversized_article_is_refused_before_it_is_read(tmp_path):
+    from index.article import MAX_ARTICLE_BYTES
+
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as f:
+        f.truncate(MAX_ARTICLE_BYTES + 1)  # sparse: no 8 MB written
+    with pytest.raises(ArticleError, match="limit"):
+        Article.load(path)
+
+
+# --- over HTTP ------------------------------------------------------------------------------
+
+
+def _post(server, body, headers=None):
+    headers = {"content-type": "application/json", **(headers or {})}
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return httpx.post(server + "/api/ask", content=content, headers=headers, timeout=60)
+
+
+@pytest.mark.model
+def test_http_errors_have_one_shape_and_never_500(server):
+    bad_bodies = [
+        b'{"question": "a\\ud800b"}',
+        b'{"question": "ok", "top_k": NaN}',
+        b'{"question": "ok", "top_k": Infinity}',
+        b'{"question": "ok", "top_k": true}',
+        b'{"question": "ok", "top_k": "3"}',
+        b'{"question": "ok", "top_k": -1}',
+        b'{"question": "ok", "top_k": 100000000000000000000}',
+        b'{"question": "ok", "history": "abc"}',
+        b'{"question": "ok", "history": [1, 2]}',
+        b'{"question": 5}',
+        b'{"question": "c\xe1p \xff"}',
+        b'{"history": []}',
+        b"[]",
+        b"{not json",
+        json.dumps({"question": "ok", "history": ["q"] * (MAX_HISTORY + 1)}).encode(),
+        json.dumps({"question": "x" * 5000}).encode(),
+    ]
+    for body in bad_bodies:
+        r = _post(server, body)
+        assert r.status_code in (400, 422), (body[:60], r.status_code, r.text[:200])
+        assert set(r.json()) == {"error"} and isinstance(r.json()["error"], str), r.text[:200]
+    r = httpx.get(server + "/api/nothing-here")
+    assert r.status_code == 404 and set(r.json()) == {"error"}
+    assert _post(server, {"question": GOOD}).json()["answered"]
+    spec = httpx.get(server + "/api/openapi.json").json()["paths"]["/api/ask"]["post"]["responses"]
+    assert {"413", "422", "503"} <= set(spec)
+
+
+@pytest.mark.model
+def test_a_body_over_the_limit_is_refused_before_it_is_read(server):
+    from ui.guard import MAX_BODY_BYTES
+
+    r = _post(server, b'{"question": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}')
+    assert r.status_code == 413 and "error" in r.json()
+
+    def chunks():  # no Content-Length: the limit holds while reading
+        yield b'{"question": "'
+        for _ in range(64):
+            yield b"x" * (MAX_BODY_BYTES // 16)
+        yield b'"}'
+
+    r = httpx.post(server + "/api/ask", content=chunks(), headers={"content-type": "application/json"}, timeout=60)
+    assert r.status_code == 413
+    assert _post(server, {"question": GOOD}).json()["answered"]
+
+
+@pytest.mark.model
+def test_uploads_foreign_hosts_and_other_origins_are_refused(server):
+    r = httpx.post(server + "/gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)})
+    assert r.status_code == 403
+    r = httpx.get(server + "/api/health", headers={"host": "evil.example"})
+    assert r.status_code == 400
+    assert httpx.get(server + "/api/health", headers={"host": "localhost"}).status_code == 200
+    r = httpx.options(server + "/api/ask", headers={"origin": "https://evil.example",
+                                                     "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in r.headers
+    r = _post(server, {"question": GOOD}, headers={"origin": "https://evil.example"})
+    assert r.headers.get("access-control-allow-origin") in (None, "null")
+
+
+@pytest.mark.model
+def test_overload_gets_503_with_retry_after_and_nothing_else_fails(server):
+    from ui.app import MAX_PENDING
+
+    statuses, lock = [], threading.Lock()
+
+    def one():
+        r = _post(server, {"question": GOOD, "top_k": 1})
+        with lock:
+            statuses.append((r.status_code, r.headers.get("retry-after")))
+
+    threads = [threading.Thread(target=one) for _ in range(MAX_PENDING * 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {s for s, _ in statuses} == {200, 503}
+    assert all(retry == "1" for s, retry in statuses if s == 503)
+    assert sum(s == 200 for s, _ in statuses) >= MAX_PENDING // 2
+    assert _post(server, {"question": GOOD}).json()["answered"]
