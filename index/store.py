@@ -6,8 +6,10 @@ the form it is matched in (abbreviations the article defines spelt out, see `abb
 written; folded to no diacritics, for questions typed without them; and after the sentence
 before it in its paragraph (`window`: a sentence often names its subject only in the one
 before). Row `v * n + i` of the FAISS index is view `v` of chunk `i`. Folders are written to a
-temporary name and renamed, so a crash never leaves half an index; a folder whose manifest does
-not match what is asked for is rebuilt.
+temporary name and renamed, so a crash never leaves half an index; one process builds at a time
+(`integrity.build_lock`) and clears what interrupted builds left. The manifest records the
+SHA-256 of the other two files; a folder whose files do not match it, or whose manifest does not
+match what is asked for, is rebuilt with one progress line saying why.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from .abbreviations import defined_abbreviations, spelled_out
 from .article import Article
 from .chunking import CHUNKER_VERSION, Chunk, split_sentences
 from .embedder import Embedder
+from .integrity import build_lock, cache_error, checksums, clear_leftovers, first_damaged
 from .vectors import all_scores, new_index
 from .vietnamese import fold_diacritics
 
-FORMAT_VERSION = 3  # 2: "embedded_sha256"; 3: the window view
+FORMAT_VERSION = 4  # 2: "embedded_sha256"; 3: the window view; 4: "files" checksums
 VIEWS = ("text", "folded", "window")
+DATA_FILES = ("index.faiss", "chunks.jsonl")  # checksummed in the manifest, checked on every load
 
 
 def spelled_out_sentences(article: Article, chunks: tuple[Chunk, ...] | list[Chunk]) -> tuple[str, ...]:
@@ -134,9 +138,8 @@ class ArticleIndex:
             with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
                 for chunk in self.chunks:
                     f.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
-            (tmp / "manifest.json").write_text(
-                json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
+            manifest = {**self.manifest, "files": checksums(tmp, list(DATA_FILES))}
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             if folder.exists():
                 old = folder.with_name(folder.name + ".old")
                 shutil.rmtree(old, ignore_errors=True)
@@ -156,6 +159,12 @@ class ArticleIndex:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("article_sha256") != article.sha256:
             raise ValueError(f"{folder} was built from another article")
+        recorded = manifest.get("files")
+        if not isinstance(recorded, dict) or set(recorded) != set(DATA_FILES):
+            raise ValueError(f"{folder}: the manifest records no checksums")
+        damage = first_damaged(folder, recorded)  # under a millisecond: the files are small
+        if damage:
+            raise ValueError(damage)
         with open(folder / "chunks.jsonl", encoding="utf-8") as f:
             chunks = tuple(Chunk(**json.loads(line)) for line in f if line.strip())
         index = faiss.read_index(str(folder / "index.faiss"))
@@ -183,16 +192,35 @@ class ArticleIndex:
         wanted = expected_manifest(article, embedder)
         existed = (folder / "manifest.json").is_file()
         if existed and not rebuild:
+            reused = cls._reuse(folder, article, wanted, progress)
+            if reused is not None:
+                return reused, "loaded"
+        with build_lock(folder.parent):
+            if not rebuild and not existed and (folder / "manifest.json").is_file():
+                reused = cls._reuse(folder, article, wanted)  # built by another process meanwhile
+                if reused is not None:
+                    return reused, "loaded"
+            clear_leftovers(folder.parent)
+            built = cls.build(article, embedder, progress)
             try:
-                stored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-                if all(stored.get(k) == v for k, v in wanted.items()):
-                    return cls.load(folder, article), "loaded"
-                progress(f"The index in {folder} is out of date; rebuilding.")
-            except (OSError, ValueError, KeyError, RuntimeError) as exc:
-                progress(f"The index in {folder} is unreadable ({exc}); rebuilding.")
-        built = cls.build(article, embedder, progress)
-        built.save(folder)
+                built.save(folder)
+            except OSError as exc:
+                raise cache_error(folder.parent, exc) from exc
         return built, "rebuilt" if existed else "built"
+
+
+    @classmethod
+    def _reuse(cls, folder: Path, article: Article, wanted: dict,
+               progress: Callable[[str], None] = lambda _m: None) -> "ArticleIndex | None":
+        """The stored index when it is what is asked for and intact; else None, said why."""
+        try:
+            stored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if all(stored.get(k) == v for k, v in wanted.items()):
+                return cls.load(folder, article)
+            progress(f"The index in {folder} is out of date; rebuilding.")
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            progress(f"The index in {folder} is unreadable ({exc}); rebuilding.")
+        return None
 
 
 def index_folder(cache_root: Path, article: Article, embedder: Embedder) -> Path:

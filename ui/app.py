@@ -225,9 +225,19 @@ def build_blocks(assistant: Assistant):
 
 
 def build_app(assistant: Assistant, hosts: frozenset[str] | None = LOOPBACK_HOSTS, credentials: str | None = None):
-    """FastAPI app: JSON routes first (so Gradio's catch-all mount does not shadow them), then
-    Gradio, all behind `guard.Guard`. Every JSON error is `{"error": message}`."""
+    """The JSON API first (so Gradio's catch-all mount does not shadow it), then Gradio, all
+    behind `guard.Guard`."""
     import gradio as gr
+
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app = gr.mount_gradio_app(build_api(assistant), build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
+                              footer_links=["api"])
+    return Guard(app, hosts=hosts, credentials=credentials)
+
+
+def build_api(assistant: Assistant):
+    """The JSON API as a FastAPI app: `/api/ask`, `/api/health`, `/api/docs`. Every error is
+    `{"error": message}`; more than MAX_PENDING questions in progress get 503."""
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from pydantic import BaseModel, Field, StrictInt, StrictStr
@@ -280,10 +290,7 @@ def build_app(assistant: Assistant, hosts: frozenset[str] | None = LOOPBACK_HOST
     def no_such_route(rest: str):  # before Gradio's catch-all mount, which answers in its own shape
         return error_response(404, f"no such API route: /api/{rest} (see /api/docs)")
 
-    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    app = gr.mount_gradio_app(app, build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
-                              footer_links=["api"])
-    return Guard(app, hosts=hosts, credentials=credentials)
+    return app
 
 
 def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1", credentials: str | None = None,
