@@ -20,18 +20,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from serving import child_env, post, resident_mib, start_server  # noqa: E402
 
 QUESTION_FILES = [ROOT / "benchmarks" / "data" / f"{name}.jsonl" for name in
                   ("probes", "probes2", "probes3", "probes4", "probes5", "users")]
@@ -94,18 +95,11 @@ def warm(asked: list[tuple[str, list[str]]]) -> dict:
     return {name: summary(values) for name, values in times.items()}
 
 
-def _env(cache: str | None = None) -> dict:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    if cache:
-        env["ARTICLE_QA_CACHE"] = cache
-    return env
-
-
 def timed_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds until a fresh process exits, and its peak resident memory in MiB."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, env=env or _env(), stdout=subprocess.DEVNULL, stderr=errors)
+        proc = subprocess.Popen(args, cwd=ROOT, env=env or child_env(), stdout=subprocess.DEVNULL, stderr=errors)
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -113,49 +107,6 @@ def timed_process(args: list[str], env: dict | None = None) -> tuple[float, int]
             errors.seek(0)
             raise RuntimeError(f"{' '.join(args)} failed: {errors.read().decode()[-800:]}")
     return elapsed, round(usage.ru_maxrss / 1024)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server() -> tuple[subprocess.Popen, str, float]:
-    """`serve` in a fresh process; returns it, its URL and the seconds until /api/health answered."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=ROOT,
-                            env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while time.perf_counter() - start < 120:
-        if proc.poll() is not None:
-            raise RuntimeError("serve exited before it was ready")
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc, url, time.perf_counter() - start
-        except OSError:
-            time.sleep(0.02)
-    proc.kill()
-    raise RuntimeError("serve was not ready within 120 s")
-
-
-def resident_mib(pid: int) -> tuple[int, int]:
-    """(current, peak) resident memory of a process in MiB."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return tuple(round(int(fields[k].split()[0]) / 1024) for k in ("VmRSS", "VmHWM"))
-
-
-def post(url: str, question: str, history: list[str]) -> float:
-    body = json.dumps({"question": question, "history": history}).encode()
-    request = urllib.request.Request(url + "/api/ask", body, {"content-type": "application/json"})
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as r:
-        r.read()
-        if r.status != 200:
-            raise RuntimeError(f"HTTP {r.status}")
-    return time.perf_counter() - start
 
 
 def load(url: str, asked: list[tuple[str, list[str]]], clients: int, requests: int, seconds: float) -> dict:

@@ -74,6 +74,8 @@ class Article:
                 f"{source}: the article has {len(raw):,} characters; the limit is "
                 f"{MAX_ARTICLE_CHARS:,} (split it into several articles)"
             )
+        if re.search(r"[\ud800-\udfff]", raw):
+            raise ArticleError(f"{source}: the text is not valid Unicode (it holds lone surrogates)")
         if "\x00" in raw:
             raise ArticleError(f"{source}: the file holds NUL characters, so it is not a text article "
                                "(give a UTF-8 text file, first line the title)")

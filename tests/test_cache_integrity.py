@@ -120,3 +120,47 @@ def test_a_damaged_model_folder_is_converted_again(real_assistant, damage):
     assert load_default().encode_queries(["cáp quang"]).shape == (1, 384)
     reference = real_assistant.embedder.encode_queries(["Có bao nhiêu vị trí trạm BTS?"])
     assert np.allclose(embedder.encode_queries(["Có bao nhiêu vị trí trạm BTS?"]), reference, atol=1e-5)
+
+
+def _run(args, env=None, timeout=300):
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=env or os.environ.copy())
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return [p.name for p in directory.iterdir() if p.name.startswith(".tmp-") or p.name.endswith(".old")]
+
+
+@pytest.mark.model
+def test_a_builder_killed_at_any_point_leaves_a_whole_index_or_none(tmp_path, real_assistant):
+    import time
+
+    body = "\n".join(real_assistant.article.text.split("\n")[1:])
+    article = tmp_path / "long.txt"
+    article.write_text("Bài dài\n" + "\n".join([body] * 3), encoding="utf-8")
+    indexes = Path(os.environ["ARTICLE_QA_CACHE"]) / "indexes"
+    for delay in (0.3, 0.9, 1.6, 2.4):
+        builder = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--rebuild", "--article", str(article)],
+                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        builder.kill()
+        builder.wait()
+        done = _run(["ask", "Toàn tỉnh có bao nhiêu tuyến cáp quang?", "--json", "--article", str(article)])
+        assert done.returncode == 0, done.stderr[-800:]
+        assert json.loads(done.stdout)["answered"]
+        assert _leftovers(indexes) == []
+
+
+@pytest.mark.model
+def test_a_model_conversion_killed_midway_recovers_alone(tmp_path, real_assistant):
+    import time
+
+    env = {**os.environ, "ARTICLE_QA_CACHE": str(tmp_path / "cache")}
+    converter = subprocess.Popen([sys.executable, "-m", "assistant", "index"], cwd=ROOT, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)  # converting: reading and dequantising, or writing the folder
+    converter.kill()
+    converter.wait()
+    done = _run(["ask", "Có bao nhiêu vị trí trạm BTS?", "--json"], env=env)
+    assert done.returncode == 0 and json.loads(done.stdout)["answered"], done.stderr[-800:]
+    assert _leftovers(tmp_path / "cache" / "models") == []

@@ -239,3 +239,38 @@ def test_overload_gets_503_with_retry_after_and_the_rest_are_answered():
     assert sorted(r.status_code for r in responses) == [200] * MAX_PENDING + [503] * 8
     assert all(r.headers["retry-after"] == "1" and set(r.json()) == {"error"}
                for r in responses if r.status_code == 503)
+
+
+# --- whatever the text --------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=600)  # any code point, lone surrogates too
+
+
+@pytest.mark.model
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=ANY_TEXT, history=st.lists(ANY_TEXT, max_size=3), top_k=st.integers(1, 20))
+def test_any_text_gets_a_verbatim_answer_or_a_documented_error(real_assistant, question, history, top_k):
+    try:
+        answer = real_assistant.ask(question, history=history, top_k=top_k)
+    except QuestionError:
+        return
+    assert isinstance(answer.answered, bool) and 1 <= len(answer.quotes) <= top_k
+    assert _verbatim(real_assistant, answer)
+    json.dumps(answer.to_dict())  # always serialisable
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=ANY_TEXT)
+def test_any_text_as_an_article_loads_or_is_refused_with_article_error(raw):
+    try:
+        article = Article.from_text(raw, "<hypothesis>")
+    except ArticleError:
+        return
+    from index.chunking import split_sentences
+
+    assert len(article.sha256) == 64
+    chunks = split_sentences(article.text)
+    assert chunks and all(article.text[c.start:c.end] == c.text for c in chunks)
