@@ -3,8 +3,8 @@
 sentence-transformers defines the embeddings: the folder it loads is the reference, and a test
 holds this engine to cosine ≥ 0.999 with it. This module computes the same thing from the same
 folder: its Unigram tokenizer (`unigram`, same ids as `tokenizers`); the word, position and type embeddings
-summed in numpy from `model.safetensors`, memory-mapped, so the 250k-row word table costs only
-the rows a text touches; then the encoder layers, mean pooling over real tokens and L2
+summed in numpy from `model.safetensors`, whose 250k-row word table stays on disk (a text's rows
+are read as it needs them); then the encoder layers, mean pooling over real tokens and L2
 normalisation as an ONNX graph (`encoder.onnx`, written once beside the weights by `export`,
 from the same float32 weights, with numpy and `onnx`: no torch) that onnxruntime runs.
 Importing onnxruntime and tokenizers takes a fraction of a second where torch takes several.
@@ -40,27 +40,57 @@ class UnsupportedModel(ValueError):
     """The folder holds a model this engine does not implement."""
 
 
-def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    """Every tensor of a safetensors file as a read-only float32 view of one memory map.
-
-    The format: an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
-    shape and byte range, then the raw data.
-    """
+def safetensors_layout(path: Path) -> tuple[int, dict[str, dict]]:
+    """Where a safetensors file's data starts and its header: each tensor's dtype, shape and
+    byte range. The format: an 8-byte little-endian header length, the JSON header, the data."""
     with open(path, "rb") as f:
         length = int.from_bytes(f.read(8), "little")
         header = json.loads(f.read(length))
-    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + length)
-    tensors = {}
-    for name, spec in header.items():
-        if name == "__metadata__":
-            continue
+    size = Path(path).stat().st_size - 8 - length
+    tensors = {name: spec for name, spec in header.items() if name != "__metadata__"}
+    for name, spec in tensors.items():
+        begin, end = spec["data_offsets"]
         if spec["dtype"] != "F32":
             raise UnsupportedModel(f"{path}: tensor {name} is {spec['dtype']}, not F32")
-        begin, end = spec["data_offsets"]
-        if end - begin != 4 * math.prod(spec["shape"]) or end > data.size:
+        if end - begin != 4 * math.prod(spec["shape"]) or end > size:
             raise UnsupportedModel(f"{path}: tensor {name} does not fit its byte range")
-        tensors[name] = data[begin:end].view(np.float32).reshape(spec["shape"])
-    return tensors
+    return 8 + length, tensors
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """Every tensor of a safetensors file as a read-only float32 view of one memory map."""
+    start, tensors = safetensors_layout(path)
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=start)
+    return {name: data[slice(*spec["data_offsets"])].view(np.float32).reshape(spec["shape"])
+            for name, spec in tensors.items()}
+
+
+class RowReader:
+    """The rows of a 2-D float32 tensor in a file, read on demand with `pread`.
+
+    Not a memory map: mapping pages in reads ahead around each one, and a server's resident
+    memory grew by 2 MiB with each new question until the whole 366 MiB word table was in it.
+    Read like this, a question costs a few dozen small reads and its rows stay out of memory.
+    """
+
+    def __init__(self, path: Path, offset: int, shape: tuple[int, int]):
+        self.fd = os.open(path, os.O_RDONLY)
+        self.offset, self.shape = offset, shape
+        self.row_bytes = 4 * shape[1]
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(ids, return_inverse=True)
+        if unique.size and (unique[0] < 0 or unique[-1] >= self.shape[0]):
+            raise ValueError(f"token id out of range 0..{self.shape[0] - 1}")
+        block = b"".join(os.pread(self.fd, self.row_bytes, self.offset + int(i) * self.row_bytes) for i in unique)
+        if len(block) != unique.size * self.row_bytes:
+            raise OSError("the weights file is shorter than its header says")
+        return np.frombuffer(block, np.float32).reshape(unique.size, self.shape[1])[inverse.ravel()]
+
+    def __del__(self):
+        fd = getattr(self, "fd", None)
+        if fd is not None:
+            os.close(fd)
 
 
 def read_config(folder: Path) -> tuple[dict, dict[str, str], int]:
@@ -216,15 +246,16 @@ class OnnxBertEmbedder:
     Thread-safe: a run keeps no state between calls.
     """
 
-    def __init__(self, identity: str, tokenizer, session, weights: dict[str, np.ndarray], prompts: dict[str, str]):
+    def __init__(self, identity: str, tokenizer, session, words: RowReader, positions: np.ndarray,
+                 token_type: np.ndarray, prompts: dict[str, str]):
         self.identity = identity
         self.tokenizer = tokenizer
         self.session = session
         self.prompts = prompts
-        self.words = weights["embeddings.word_embeddings.weight"]  # stays mapped: rows read on use
-        self.positions = np.array(weights["embeddings.position_embeddings.weight"])
-        self.token_type = np.array(weights["embeddings.token_type_embeddings.weight"][0])
-        self.dimension = int(self.words.shape[1])
+        self.words = words  # the 250k-row table stays on disk: rows are read as texts need them
+        self.positions = positions
+        self.token_type = token_type
+        self.dimension = int(positions.shape[1])
 
     @classmethod
     def load(cls, folder: Path, identity: str) -> "OnnxBertEmbedder":
@@ -245,7 +276,15 @@ class OnnxBertEmbedder:
         # next (the rest of the answer, other requests, other programs).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(str(folder / GRAPH_FILE), options, providers=["CPUExecutionProvider"])
-        return cls(identity, tokenizer, session, read_safetensors(folder / "model.safetensors"), prompts)
+        weights = folder / "model.safetensors"
+        start, layout = safetensors_layout(weights)
+        word = layout["embeddings.word_embeddings.weight"]
+        words = RowReader(weights, start + word["data_offsets"][0], tuple(word["shape"]))
+        mapped = read_safetensors(weights)
+        positions = np.array(mapped["embeddings.position_embeddings.weight"])
+        token_type = np.array(mapped["embeddings.token_type_embeddings.weight"][0])
+        del mapped  # copies of the two small tables are kept; the mapping goes
+        return cls(identity, tokenizer, session, words, positions, token_type, prompts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self.prompts.get("query", ""))
@@ -265,6 +304,6 @@ class OnnxBertEmbedder:
             for row, i in enumerate(batch):
                 ids[row, :len(tokens[i])] = tokens[i]
                 mask[row, :len(tokens[i])] = 1.0
-            embeddings = self.words[ids.ravel()].reshape(len(batch), width, -1) + self.positions[:width] + self.token_type
+            embeddings = self.words.rows(ids).reshape(len(batch), width, -1) + self.positions[:width] + self.token_type
             out[batch] = self.session.run(None, {"embeddings": embeddings, "mask": mask})[0]
         return out

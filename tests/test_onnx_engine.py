@@ -106,3 +106,24 @@ def test_answering_a_question_imports_no_torch(real_assistant):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _resident_mib() -> int:
+    status = open("/proc/self/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+
+@pytest.mark.model
+def test_new_questions_do_not_bring_the_word_table_into_memory(real_assistant):
+    """Each question's rows are read from disk; mapped, they had brought 2 MiB each."""
+    embedder = real_assistant.embedder
+    rnd = random.Random(1)
+    syllables = [c.text.split() for c in real_assistant.index.chunks]
+    pool = sorted({w for words in syllables for w in words})
+    texts = [" ".join(rnd.sample(pool, 12)) + f" {rnd.randrange(10**6)} {chr(rnd.randrange(0x4E00, 0x9FFF))}"
+             for _ in range(150)]
+    embedder.encode_queries(texts[:5])
+    before = _resident_mib()
+    for text in texts:
+        embedder.encode_queries([text])
+    assert _resident_mib() - before < 40
