@@ -8,7 +8,8 @@ distinct request is first sent alone, one at a time: that response is the refere
 `--clients` threads send requests drawn at random (seeded) for `--seconds`, and every response
 must equal its reference: same status, same body. It reports requests sent, answered, refused
 as expected, mismatches, 5xx, busy (503) and dropped (no response), latency, and the server's
-resident memory after warm-up and at the end; it exits 1 when anything failed.
+resident memory after warm-up, every tenth of the run and at the end; it exits 1 when anything
+failed.
 CI runs a short variant (tests/test_load.py).
 """
 
@@ -94,7 +95,14 @@ def run(clients: int, seconds: float, seed: int = 0) -> dict:
                     else:
                         counts["refused_as_expected"] += 1
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        samples: list[int] = []
+
+        def sample() -> None:  # the server's memory every tenth of the run
+            while time.perf_counter() < deadline:
+                time.sleep(seconds / 10)
+                samples.append(resident_mib(proc.pid)[0])
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)] + [threading.Thread(target=sample)]
         for t in threads:
             t.start()
         for t in threads:
@@ -109,7 +117,7 @@ def run(clients: int, seconds: float, seed: int = 0) -> dict:
         "per_second": round(len(latencies) / seconds, 1),
         "p50_ms": round(statistics.median(ms), 1) if ms else None,
         "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1) if ms else None,
-        "rss_after_warmup_mib": start_rss, "rss_end_mib": end_rss, "peak_mib": peak,
+        "rss_after_warmup_mib": start_rss, "rss_samples_mib": samples, "rss_end_mib": end_rss, "peak_mib": peak,
         "failed": bool(counts["mismatches"] or counts["server_errors"] or counts["busy"] or counts["dropped"]),
         "examples": examples[:10],
     }

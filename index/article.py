@@ -16,6 +16,7 @@ from pathlib import Path
 DEFAULT_ARTICLE = "dien-bien-chuyen-doi-so-2024.txt"
 MAX_ARTICLE_CHARS = 2_000_000
 MAX_ARTICLE_BYTES = 4 * MAX_ARTICLE_CHARS  # UTF-8 needs at most 4 bytes a character: refused unread
+MAX_PARAGRAPH_CHARS = 50_000  # ten times a long news paragraph; a longer line is not prose
 # A date line under the title: short and holding a date ("16/10/2024", "2024-10-16").
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _DATE_LINE_MAX_CHARS = 80
@@ -87,6 +88,10 @@ class Article:
         if len(lines) < 2:
             raise ArticleError(f"{source}: the article has a title but no body (the first line is the "
                                "title, the paragraphs follow on the next lines)")
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+        if len(lines[longest]) > MAX_PARAGRAPH_CHARS:
+            raise ArticleError(f"{source}: a line has {len(lines[longest]):,} characters; the limit is "
+                               f"{MAX_PARAGRAPH_CHARS:,} a paragraph (one paragraph a line)")
         if not any(ch.isalnum() for line in lines[1:] for ch in line):
             raise ArticleError(f"{source}: the article's body has no words to answer from")
         return cls(text=text, title=lines[0].strip(), source=source)

@@ -87,10 +87,10 @@ class RowReader:
             raise OSError("the weights file is shorter than its header says")
         return np.frombuffer(block, np.float32).reshape(unique.size, self.shape[1])[inverse.ravel()]
 
-    def __del__(self):
+    def __del__(self, _close=os.close):  # bound early: at interpreter exit `os` may be gone
         fd = getattr(self, "fd", None)
         if fd is not None:
-            os.close(fd)
+            _close(fd)
 
 
 def read_config(folder: Path) -> tuple[dict, dict[str, str], int]:

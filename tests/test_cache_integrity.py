@@ -89,29 +89,34 @@ def test_cli_names_an_unwritable_cache(tmp_path, real_assistant):
 
 
 @pytest.mark.model
-def test_two_processes_building_at_once_both_answer(tmp_path, real_assistant):
+def test_two_processes_on_an_empty_cache_take_turns_and_both_answer(tmp_path, real_assistant):
+    """Both need the model converted and the index built: one does each, the other waits."""
     article = tmp_path / "race.txt"
     article.write_text("Cuộc đua\nThành phố mở tuyến xe buýt điện số 12 dài 30 km vào tháng 5. "
                        "Giá vé là 7.000 đồng.\n", encoding="utf-8")
+    cache = tmp_path / "empty-cache"
     command = [sys.executable, "-m", "assistant", "ask", "Giá vé bao nhiêu?", "--json", "--article", str(article)]
-    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "ARTICLE_QA_CACHE": str(cache)}) for _ in range(2)]
     outputs = [r.communicate(timeout=300) for r in runs]
     assert [r.returncode for r in runs] == [0, 0], [o[1][-500:] for o in outputs]
     answers = [json.loads(out) for out, _err in outputs]
     assert answers[0] == answers[1] and "7.000 đồng" in answers[0]["quotes"][0]["text"]
-    indexes = Path(os.environ["ARTICLE_QA_CACHE"]) / "indexes"
-    assert not [p for p in indexes.iterdir() if p.name.startswith(".tmp-") or p.name.endswith(".old")]
+    for directory in (cache / "indexes", cache / "models"):
+        assert not [p for p in directory.iterdir() if p.name.startswith(".tmp-") or p.name.endswith(".old")]
+    assert sum("Converting" in err for _out, err in outputs) == 1
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("damage", ["garbled config", "perturbed weights"])
+@pytest.mark.parametrize("damage", ["garbled config", "garbled tokenizer", "perturbed weights"])
 def test_a_damaged_model_folder_is_converted_again(real_assistant, damage):
     from index.embedder import default_folder, load_default
 
     folder = default_folder()
     if damage == "garbled config":
         (folder / "config.json").write_text("{}", encoding="utf-8")
+    elif damage == "garbled tokenizer":
+        _flip_bytes_in_place(folder / "tokenizer.unigram.txt", 5000)
     else:  # same size, valid header: only the content says it changed
         _flip_bytes_in_place(folder / "model.safetensors", 10_000_000)
     said = []

@@ -115,6 +115,7 @@ def test_cli_question_with_undecodable_bytes_is_one_line_of_error():
     (b"Title\nbody\x00with NUL\n", "NUL"),
     (b"Title\n\xff\xfe binary \x80\x81\n", "not UTF-8"),
     ("Tiêu đề\n😀😀😀 ✨✨\n".encode(), "no words"),
+    (b"Title\n" + b"word " * 20_000 + b"\n", "a line has"),
 ])
 def test_unusable_articles_are_refused_by_name_and_nothing_is_cached(tmp_path, content, message):
     path = tmp_path / "article.txt"
@@ -274,3 +275,71 @@ def test_any_text_as_an_article_loads_or_is_refused_with_article_error(raw):
     assert len(article.sha256) == 64
     chunks = split_sentences(article.text)
     assert chunks and all(article.text[c.start:c.end] == c.text for c in chunks)
+
+
+def test_basic_authentication_when_asked_for_and_health_stays_open():
+    import asyncio
+    import base64
+
+    from assistant import Answer
+    from ui.app import build_api
+    from ui.guard import Guard
+
+    class Quick:
+        def ask(self, question, history=None, top_k=3):
+            return Answer(True, question, (), "vi", "")
+
+    good = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    bad = "Basic " + base64.b64encode(b"reader:wrong").decode()
+
+    async def calls():
+        transport = httpx.ASGITransport(app=Guard(build_api(Quick()), credentials="reader:s3cret"))
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            return [await client.post("/api/ask", json={"question": "q"}, headers=h)
+                    for h in ({}, {"authorization": bad}, {"authorization": good})]
+
+    missing, wrong, right = asyncio.run(calls())
+    assert missing.status_code == wrong.status_code == 401 and "Basic" in missing.headers["www-authenticate"]
+    assert right.status_code == 200
+
+
+def test_listening_beyond_loopback_is_warned_about(tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.2", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.2", "--port", str(port)],
+                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    try:
+        deadline, said = time.time() + 120, ""
+        while "Warning" not in said and time.time() < deadline and proc.poll() is None:
+            said += proc.stderr.readline()
+        assert "Warning: listening on 127.0.0.2" in said and "--auth" in said
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.model
+def test_gradio_endpoints_answer_bad_input_with_a_clear_message(server, real_assistant):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from ui.app import api_ask, chat_reply
+
+    client = Client(server + "/", verbose=False)
+    for bad in ["", "x" * 5000]:
+        with pytest.raises(AppError, match="question"):
+            client.predict(bad, [], 3, api_name="/ask")
+    with pytest.raises(AppError, match="history"):
+        client.predict(GOOD, [1, 2], 3, api_name="/ask")
+    with pytest.raises(AppError, match="top_k"):
+        client.predict(GOOD, [], 0, api_name="/ask")
+    # gradio_client cannot send a lone surrogate; the handlers behind /ask and /chat get one here
+    with pytest.raises(QuestionError, match="Unicode"):
+        api_ask(real_assistant, "a\ud800b")
+    assert "Unicode" in chat_reply(real_assistant, "a\ud800b", [])[0]
+    assert client.predict(GOOD, [], 1, api_name="/ask")["answered"]
+    assert httpx.get(server + "/gradio_api/file=/etc/passwd").status_code >= 400
