@@ -51,6 +51,7 @@ def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
     except (OSError, ValueError):
         pass
     vectors = np.ascontiguousarray(embedder.encode_passages(sentences), dtype=np.float32)
+    tmp = None
     try:  # a cache that cannot be written only costs the next process the same work
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=path.parent)
@@ -58,5 +59,6 @@ def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
             np.save(f, vectors, allow_pickle=False)
         os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
     return vectors

@@ -52,6 +52,8 @@ def _jsonl_record(assistant, raw: bytes, top_k: int) -> dict:
         request = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"not JSON: {exc.msg} at column {exc.colno}"}
+    except RecursionError:
+        return {"id": None, "error": "not JSON this reader takes: nested too deeply"}
     if not isinstance(request, dict):
         return {"id": None, "error": "each line must be a JSON object with \"id\" and \"question\""}
     rid = request.get("id")
@@ -67,6 +69,10 @@ def _jsonl_record(assistant, raw: bytes, top_k: int) -> dict:
 def _json_line(record: dict) -> str:
     """One output line, valid UTF-8 whatever came in: text that cannot be UTF-8 (a lone
     surrogate from a `\\ud800` escape in an id) is written as JSON escapes instead."""
+    try:
+        json.dumps(record, allow_nan=False)
+    except ValueError:  # an id of NaN or 1e999 (infinity), which JSON cannot write
+        record = {**record, "id": str(record.get("id"))}
     line = json.dumps(record, ensure_ascii=False)
     try:
         line.encode("utf-8")

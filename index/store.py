@@ -139,7 +139,8 @@ class ArticleIndex:
                 for chunk in self.chunks:
                     f.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
             manifest = {**self.manifest, "files": checksums(tmp, list(DATA_FILES))}
-            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            # ASCII: an article path that is not valid UTF-8 still writes (as \\udcxx escapes).
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             if folder.exists():
                 old = folder.with_name(folder.name + ".old")
                 shutil.rmtree(old, ignore_errors=True)
@@ -196,8 +197,8 @@ class ArticleIndex:
             if reused is not None:
                 return reused, "loaded"
         with build_lock(folder.parent):
-            if not rebuild and not existed and (folder / "manifest.json").is_file():
-                reused = cls._reuse(folder, article, wanted)  # built by another process meanwhile
+            if not rebuild and (folder / "manifest.json").is_file():
+                reused = cls._reuse(folder, article, wanted)  # rebuilt by another process meanwhile
                 if reused is not None:
                     return reused, "loaded"
             clear_leftovers(folder.parent)

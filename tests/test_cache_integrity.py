@@ -60,6 +60,16 @@ def test_a_damaged_index_is_rebuilt_with_one_line_saying_why(tmp_path, article, 
     assert all(article.text[c.start:c.end] == c.text for c in index.chunks)
 
 
+def test_an_article_path_that_is_not_utf8_still_gets_its_index_saved(tmp_path, fake_embedder):
+    from index.article import Article
+
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/bai-\xff.txt"))
+    path.write_text("Tiêu đề\nMột câu. Câu thứ hai.\n", encoding="utf-8")
+    article = Article.load(path)
+    assert ArticleIndex.open(article, fake_embedder, tmp_path / "cache")[1] == "built"
+    assert ArticleIndex.open(article, fake_embedder, tmp_path / "cache")[1] == "loaded"
+
+
 def test_leftovers_of_interrupted_builds_are_cleared(tmp_path, article, fake_embedder):
     parent = index_folder(tmp_path, article, fake_embedder).parent
     parent.mkdir(parents=True)

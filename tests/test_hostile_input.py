@@ -88,6 +88,8 @@ def test_jsonl_batch_survives_every_bad_line(real_assistant):
         json.dumps({"id": "long", "question": "x" * 20_000}).encode(),
         b"[1, 2]",
         b"not json",
+        b'{"id": 1, "question": ' + b"[" * 100_000,  # nested past the parser's recursion limit
+        b'{"id": 1e999, "question": "C\u00f3 bao nhi\u00eau v\u1ecb tr\u00ed tr\u1ea1m BTS?"}',  # id: infinity
         json.dumps({"id": "ok2", "question": "Có bao nhiêu vị trí trạm BTS?"}).encode(),
     ]
     done = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "--top-k", "1"], cwd=ROOT,
@@ -95,7 +97,8 @@ def test_jsonl_batch_survives_every_bad_line(real_assistant):
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     out = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]  # every line is UTF-8
     assert len(out) == len(lines)
-    assert [r.get("answered") for r in out] == [True, None, None, True, None, None, None, None, True]
+    assert [r.get("answered") for r in out] == [True, None, None, True, None, None, None, None, None, True, True]
+    assert out[9]["id"] == "inf"
     assert all("error" in r for r in out if r.get("answered") is None)
     assert out[3]["id"] == "\udc80"  # kept, as a JSON escape
 
@@ -198,6 +201,15 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(server):
 
     r = httpx.post(server + "/api/ask", content=chunks(), headers={"content-type": "application/json"}, timeout=60)
     assert r.status_code == 413
+
+    import urllib.error
+    import urllib.request
+
+    huge = urllib.request.Request(server + "/api/ask", b'{"question": "' + b"x" * 20_000_000 + b'"}',
+                                  {"content-type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:  # a client that sends it all still hears 413
+        urllib.request.urlopen(huge, timeout=60)
+    assert refused.value.code == 413
     assert _post(server, {"question": GOOD}).json()["answered"]
 
 
@@ -205,6 +217,9 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(server):
 def test_uploads_foreign_hosts_and_other_origins_are_refused(server):
     r = httpx.post(server + "/gradio_api/upload", files={"files": ("a.txt", b"x" * 1000)})
     assert r.status_code == 403
+    r = httpx.post(server + "/gradio_api/process_recording", files={"video": ("a.mp4", b"x" * 1000)})
+    assert r.status_code == 403  # any multipart body: no route may take a file
+    assert _post(server, b"[" * 100_000).status_code == 400  # too deep to parse: refused, not a 500
     r = httpx.get(server + "/api/health", headers={"host": "evil.example"})
     assert r.status_code == 400
     assert httpx.get(server + "/api/health", headers={"host": "localhost"}).status_code == 200

@@ -268,6 +268,15 @@ def build_api(assistant: Assistant):
     async def http_error(_request: Request, exc: HTTPException):
         return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
+    @app.exception_handler(RecursionError)
+    async def too_deep(_request: Request, _exc: RecursionError):
+        return error_response(400, "the body is nested too deeply to read")
+
+    @app.exception_handler(Exception)
+    async def internal(_request: Request, exc: Exception):  # a bug: still the one error shape
+        print(f"error answering a request: {exc!r}", file=sys.stderr)
+        return error_response(500, "internal error; the server goes on answering")
+
     @app.get("/api/health")
     def health() -> dict:
         return {"status": "ok", "article": assistant.article.title, "model": assistant.embedder.identity,

@@ -5,14 +5,17 @@ An ASGI middleware around the whole app (the JSON API and Gradio alike):
   another site cannot reach it through a DNS name pointed at 127.0.0.1 (DNS rebinding);
 - with credentials set (`serve --auth USER:PASSWORD`), every request but `/api/health` needs
   HTTP basic authentication, which browsers ask for themselves;
-- uploads are refused: no feature takes a file, so none is stored;
+- uploads are refused (Gradio's upload routes and any multipart body): no feature takes a file,
+  so none is stored;
 - a body over `MAX_BODY_BYTES` is refused with 413 as soon as that is known: from
-  `Content-Length` before reading, or while reading a body sent without one.
+  `Content-Length` before reading, or while reading a body sent without one. Nothing of it is
+  kept; the rest is read and dropped (for a few seconds at most) so the client gets the answer.
 Refusals are JSON in the API's one error shape, `{"error": message}`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import secrets
 
@@ -20,6 +23,8 @@ MAX_BODY_BYTES = 256 * 1024  # a question, a full history and JSON escaping fit 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
 OPEN_PATHS = ("/api/health",)
+DRAIN_SECONDS = 5.0  # how long, and how much of, a refused request's remaining body is read and dropped
+DRAIN_BYTES = 256 * 1024 * 1024
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None):
@@ -53,6 +58,8 @@ class Guard:
         if refusal is not None:
             if scope["type"] == "websocket":
                 return await send({"type": "websocket.close", "code": 1008})
+            if headers.get("expect", "").lower() != "100-continue":  # else the body was never sent
+                await _discard_body(receive)
             return await refusal(scope, receive, send)
         if scope["type"] == "websocket":
             return await self.app(scope, receive, send)
@@ -66,6 +73,8 @@ class Guard:
                 return
             total += len(message.get("body", b""))
             if total > self.max_body:
+                if message.get("more_body") and headers.get("expect", "").lower() != "100-continue":
+                    await _discard_body(receive)
                 return await self._too_large()(scope, receive, send)
             parts.append(message.get("body", b""))
             if not message.get("more_body"):
@@ -91,16 +100,35 @@ class Guard:
             if not secrets.compare_digest(given.encode(), self.expected.encode()):
                 return error_response(401, "authentication required",
                                       {"WWW-Authenticate": 'Basic realm="article-qa", charset="UTF-8"'})
-        if path.startswith(UPLOAD_PATHS):
+        if path.startswith(UPLOAD_PATHS) or headers.get("content-type", "").lower().startswith("multipart/"):
             return error_response(403, "uploads are not accepted: no feature of this server takes a file")
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_body:
+        if length.isascii() and length.isdigit() and int(length) > self.max_body:
             return self._too_large()
         return None
 
     def _too_large(self):
         return error_response(413, f"the request body is over {self.max_body:,} bytes; send one question "
                                    "and its history as JSON")
+
+
+async def _discard_body(receive) -> None:
+    """Read what is left of a refused request's body and drop it, for at most DRAIN_SECONDS and
+    DRAIN_BYTES: a client still sending (urllib, requests) would otherwise meet a reset
+    connection instead of the refusal. Nothing is kept; a client that stalls is not waited for."""
+
+    async def drain() -> None:
+        seen = 0
+        while seen <= DRAIN_BYTES:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body"):
+                return
+            seen += len(message.get("body", b""))
+
+    try:
+        await asyncio.wait_for(drain(), DRAIN_SECONDS)
+    except asyncio.TimeoutError:
+        pass
 
 
 def parse_credentials(value: str | None) -> str | None:
