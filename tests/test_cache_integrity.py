@@ -70,6 +70,22 @@ def test_an_article_path_that_is_not_utf8_still_gets_its_index_saved(tmp_path, f
     assert ArticleIndex.open(article, fake_embedder, tmp_path / "cache")[1] == "loaded"
 
 
+def test_background_vectors_whose_bytes_changed_are_embedded_again(tmp_path, monkeypatch, fake_embedder):
+    import assistant.background as background
+
+    monkeypatch.setenv("ARTICLE_QA_CACHE", str(tmp_path))
+    monkeypatch.setattr(background, "_vectors", {})
+    first = background.background_vectors(fake_embedder)
+    (stored,) = (tmp_path / "background").glob("*.npy")
+    data = np.load(stored)
+    data[0, 0] += 0.5  # a valid file with other numbers in it
+    np.save(stored, data)
+    monkeypatch.setattr(background, "_vectors", {})
+    again = background.background_vectors(fake_embedder)
+    assert np.array_equal(again, first)
+    assert len(list((tmp_path / "background").glob("*.npy"))) == 1
+
+
 def test_leftovers_of_interrupted_builds_are_cleared(tmp_path, article, fake_embedder):
     parent = index_folder(tmp_path, article, fake_embedder).parent
     parent.mkdir(parents=True)
