@@ -297,7 +297,7 @@ def build_api(assistant: Assistant):
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def no_such_route(rest: str):  # before Gradio's catch-all mount, which answers in its own shape
-        return error_response(404, f"no such API route: /api/{rest} (see /api/docs)")
+        return error_response(404, "no such API route (see /api/docs)")  # the path is not echoed
 
     return app
 
