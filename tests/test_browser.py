@@ -92,3 +92,13 @@ def test_html_typed_into_a_question_shows_as_text(page):
     assert page.locator("#chat img, #chat b, #chat script").count() == 0
     assert dialogs == [] and page.outside == []
     page.screenshot(path=str(ARTIFACTS / "chat-html-question.png"))
+
+
+def test_api_docs_render_with_nothing_fetched_from_outside(page, server):
+    page.goto(server + "/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=60_000)
+    assert "Article Q&A" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector('.opblock-summary-path[data-path="/api/ask"]', timeout=30_000)
+    assert page.outside == []
+    page.goto(server + "/")  # leave the page as the other tests expect it
+    page.wait_for_selector("#question textarea", timeout=60_000)

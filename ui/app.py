@@ -255,7 +255,8 @@ def build_api(assistant: Assistant):
         (422, "a field is missing or wrong (the message names it)"),
         (503, "too many questions at once; retry after the seconds in Retry-After"),
     )}
-    app = FastAPI(title="Article Q&A", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(title="Article Q&A", docs_url=None, openapi_url="/api/openapi.json")
+    _offline_docs(app)
     pending = 0  # /api/ask requests admitted and not yet answered (one event loop: no lock needed)
 
     @app.exception_handler(RequestValidationError)
@@ -300,6 +301,26 @@ def build_api(assistant: Assistant):
         return error_response(404, "no such API route (see /api/docs)")  # the path is not echoed
 
     return app
+
+
+def _offline_docs(app) -> None:
+    """`/api/docs` with Swagger UI's script and style served from the `fastapi-swagger` package
+    (FastAPI's default page fetches them, and a favicon, from a CDN: blank offline)."""
+    import importlib.util
+    from pathlib import Path
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(importlib.util.find_spec("fastapi_swagger").origin).parent / "resources"
+    app.mount("/api/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Article Q&A — HTTP API",
+                                   swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/api/docs-assets/favicon-32x32.png")
 
 
 def serve(article=None, model=None, port: int = 7860, host: str = "127.0.0.1", credentials: str | None = None,
