@@ -94,6 +94,13 @@ def test_html_typed_into_a_question_shows_as_text(page):
     page.screenshot(path=str(ARTIFACTS / "chat-html-question.png"))
 
 
+def test_focus_returns_to_the_question_box_and_the_page_says_it_is_vietnamese(page):
+    ask(page, "Có bao nhiêu vị trí trạm BTS?")
+    page.wait_for_function("document.activeElement === document.querySelector('#question textarea')",
+                           timeout=10_000)
+    assert page.evaluate("document.documentElement.lang") == "vi"
+
+
 def test_api_docs_render_with_nothing_fetched_from_outside(page, server):
     page.goto(server + "/api/docs")
     page.wait_for_selector(".swagger-ui .info .title", timeout=60_000)

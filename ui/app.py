@@ -49,6 +49,15 @@ PARAGRAPH_LINKS_JS = """() => { document.addEventListener('click', (event) => {
   target.classList.add('qa-shown');
   target.scrollIntoView({block: 'center', behavior: 'smooth'});
 }, true); }"""
+# After every answer (a typed question or a chosen example), the next keystrokes go to the box:
+# Gradio disables it while answering, so wait (up to 3 s) until it can take focus again.
+FOCUS_QUESTION_JS = """() => { let tries = 0; const timer = setInterval(() => {
+  const box = document.querySelector('#question textarea');
+  if (box && !box.disabled) { box.focus(); }
+  if ((box && !box.disabled && document.activeElement === box) || ++tries > 60) clearInterval(timer);
+}, 50); }"""
+# The interface speaks Vietnamese first: screen readers pick their voice from the page's lang.
+PAGE_LANGUAGE_JS = """() => { document.documentElement.lang = 'vi'; }"""
 CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keep both cores busy
 QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
 MAX_PENDING = 32  # /api/ask requests in progress at once; more get 503 and Retry-After
@@ -213,7 +222,9 @@ def build_blocks(assistant: Assistant):
             with gr.Column(scale=2, elem_id="source-column"):
                 source.render()
         source.change(fn=None, js=SCROLL_TO_BEST_JS)
+        chatbot.change(fn=None, js=FOCUS_QUESTION_JS)
         blocks.load(fn=None, js=PARAGRAPH_LINKS_JS)
+        blocks.load(fn=None, js=PAGE_LANGUAGE_JS)
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""
