@@ -101,6 +101,18 @@ def test_focus_returns_to_the_question_box_and_the_page_says_it_is_vietnamese(pa
     assert page.evaluate("document.documentElement.lang") == "vi"
 
 
+def test_a_counter_shows_near_the_character_limit(page):
+    box = page.locator("#question textarea")
+    box.fill("x" * 100)
+    assert page.locator("#question-counter").count() == 0 or page.locator("#question-counter").inner_text() == ""
+    box.fill("x" * 450)
+    page.wait_for_function("document.querySelector('#question-counter')?.textContent.startsWith('450/500')")
+    box.fill("x" * 600)  # the box keeps 500 and says why
+    page.wait_for_function("document.querySelector('#question-counter')?.textContent.includes('giới hạn')")
+    assert len(box.input_value()) == 500
+    box.fill("")
+
+
 def test_api_docs_render_with_nothing_fetched_from_outside(page, server):
     page.goto(server + "/api/docs")
     page.wait_for_selector(".swagger-ui .info .title", timeout=60_000)

@@ -33,6 +33,7 @@ PAGE_CSS = """
 #source-panel mark.qa-answer { background: #fde68a; }
 #source-panel mark.qa-closest { background: #e5e7eb; text-decoration: underline dotted; }
 #source-panel p.qa-shown { outline: 2px solid #60a5fa; border-radius: 4px; }
+#question-counter { font-size: 0.85em; margin-top: 4px; }
 """
 # Bring the best quote into view whenever the panel changes.
 SCROLL_TO_BEST_JS = """() => { setTimeout(() => document.querySelector('#source-panel mark[data-rank="1"]')
@@ -56,6 +57,23 @@ FOCUS_QUESTION_JS = """() => { let tries = 0; const timer = setInterval(() => {
   if (box && !box.disabled) { box.focus(); }
   if ((box && !box.disabled && document.activeElement === box) || ++tries > 60) clearInterval(timer);
 }, 50); }"""
+# Near the limit, a counter under the box says how many characters are left, and at the limit
+# that the box takes no more (it stops silently otherwise). Announced politely to screen readers.
+COUNTER_JS = """() => {
+  const counter = document.createElement('div');
+  counter.id = 'question-counter'; counter.setAttribute('aria-live', 'polite');
+  const update = (box) => {
+    const n = box.value.length;
+    counter.textContent = n >= %(limit)d ? `${n}/%(limit)d ký tự: đã đến giới hạn, hãy rút gọn câu hỏi.`
+      : n >= %(near)d ? `${n}/%(limit)d ký tự` : '';
+  };
+  document.addEventListener('input', (event) => {
+    const box = event.target;
+    if (!box.matches || !box.matches('#question textarea')) return;
+    if (!counter.isConnected) box.closest('#question').appendChild(counter);
+    update(box);
+  }, true);
+}""" % {"limit": MAX_QUESTION_CHARS, "near": MAX_QUESTION_CHARS * 4 // 5}
 # The interface speaks Vietnamese first: screen readers pick their voice from the page's lang.
 PAGE_LANGUAGE_JS = """() => { document.documentElement.lang = 'vi'; }"""
 CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keep both cores busy
@@ -225,6 +243,7 @@ def build_blocks(assistant: Assistant):
         chatbot.change(fn=None, js=FOCUS_QUESTION_JS)
         blocks.load(fn=None, js=PARAGRAPH_LINKS_JS)
         blocks.load(fn=None, js=PAGE_LANGUAGE_JS)
+        blocks.load(fn=None, js=COUNTER_JS)
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""
