@@ -36,6 +36,9 @@ def test_declined_answer_marks_closest_passages_as_not_an_answer(real_assistant)
     reply, panel = chat_reply(real_assistant, "Giá vàng hôm nay bao nhiêu?", [])
     assert reply.startswith("Bài báo không nói")
     assert 'class="qa-closest"' in panel and "not an answer" in panel
+    assert '<p class="qa-note" role="status">Bài báo không trả lời' in panel  # in text, not only a tooltip
+    _reply, answered_panel = chat_reply(real_assistant, "Toàn tỉnh có bao nhiêu tuyến cáp quang?", [])
+    assert "qa-note" not in answered_panel
 
 
 def test_html_in_an_article_never_renders(tmp_path, real_assistant):

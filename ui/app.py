@@ -34,6 +34,7 @@ PAGE_CSS = """
 #source-panel mark.qa-closest { background: #e5e7eb; text-decoration: underline dotted; }
 #source-panel p.qa-shown { outline: 2px solid #60a5fa; border-radius: 4px; }
 #question-counter { font-size: 0.85em; margin-top: 4px; }
+#source-panel p.qa-note { font-style: italic; }
 """
 # Bring the best quote into view whenever the panel changes.
 SCROLL_TO_BEST_JS = """() => { setTimeout(() => document.querySelector('#source-panel mark[data-rank="1"]')
@@ -143,6 +144,10 @@ def source_panel(assistant: Assistant, answer: Answer | None) -> str:
     css = "qa-answer" if answer and answer.answered else "qa-closest"
     label = "" if not answer or answer.answered else ' title="không phải câu trả lời / not an answer"'
     parts = [f'<div class="qa-source"><h3>{html.escape(article.title)}</h3>']
+    if answer and not answer.answered:  # said in text, not only in the marks' tooltip
+        parts.append('<p class="qa-note" role="status">Bài báo không trả lời câu hỏi này: các câu được đánh dấu '
+                     'chỉ là những đoạn gần nhất, không phải câu trả lời. · The article does not answer this: '
+                     'the marked sentences are only the closest passages, not an answer.</p>')
     paragraph = 0
     for line_start, line in _lines(article.text):
         if not line.strip():
