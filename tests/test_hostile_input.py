@@ -192,6 +192,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(server):
 
     r = _post(server, b'{"question": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}')
     assert r.status_code == 413 and "error" in r.json()
+    longest_valid = json.dumps({"question": GOOD, "history": ["ạ" * 500] * MAX_HISTORY}).encode()  # all \u escapes
+    assert _post(server, longest_valid).status_code == 200
 
     def chunks():  # no Content-Length: the limit holds while reading
         yield b'{"question": "'
