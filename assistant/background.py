@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from index.embedder import Embedder
+from index.integrity import write_atomically
 from index.settings import cache_dir
 
 BACKGROUND_FILE = Path(__file__).with_name("data") / "background.txt"
@@ -58,17 +57,16 @@ def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
         with contextlib.suppress(OSError):
             path.unlink()
     vectors = np.ascontiguousarray(embedder.encode_passages(sentences), dtype=np.float32)
-    tmp = None
-    try:  # a cache that cannot be written only costs the next process the same work
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs the next process the same work
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, vectors, allow_pickle=False)
-        os.replace(tmp, folder / f"{key}-{_digest(vectors)}.npy")
-    except OSError:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+        write_atomically(folder / f"{key}-{_digest(vectors)}.npy",
+                         lambda tmp: _save(tmp, vectors))
     return vectors
+
+
+def _save(path: str, vectors: np.ndarray) -> None:
+    with open(path, "wb") as f:  # a file object: np.save would add ".npy" to a bare temporary name
+        np.save(f, vectors, allow_pickle=False)
 
 
 def _digest(vectors: np.ndarray) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serving import ask, resident_mib, start_server  # noqa: E402
+from serving import ask, questions, resident_mib, start_server  # noqa: E402
 
 QUESTION_FILES = [ROOT / "benchmarks" / "data" / f"{name}.jsonl" for name in ("probes", "users")]
 QUESTION_FILES.append(ROOT / "tests" / "data" / "followups.jsonl")
@@ -44,13 +44,7 @@ BAD_BODIES = [
 
 
 def requests() -> list[bytes]:
-    bodies = []
-    for path in QUESTION_FILES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                bodies.append(json.dumps({"question": row["question"], "history": row.get("history") or []},
-                                         ensure_ascii=False).encode())
+    bodies = [json.dumps({"question": q, "history": h}, ensure_ascii=False).encode() for q, h in questions(QUESTION_FILES)]
     return list(dict.fromkeys(bodies + BAD_BODIES))
 
 

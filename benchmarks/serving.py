@@ -15,6 +15,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def questions(files: list[Path]) -> list[tuple[str, list[str]]]:
+    """Every distinct (question, history) in question files of the shared/eval format, in order;
+    files that are absent (the shared dev set on a user's machine) are skipped."""
+    seen: dict[tuple[str, tuple[str, ...]], None] = {}
+    for path in files:
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    seen[(row["question"], tuple(row.get("history") or []))] = None
+    return [(q, list(h)) for q, h in seen]
+
+
 def child_env(cache: str | None = None) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     if cache:

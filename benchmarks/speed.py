@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from serving import child_env, post, resident_mib, start_server  # noqa: E402
+from serving import questions as read_questions  # noqa: E402
 
 QUESTION_FILES = [ROOT / "benchmarks" / "data" / f"{name}.jsonl" for name in
                   ("probes", "probes2", "probes3", "probes4", "probes5", "users")]
@@ -44,14 +45,7 @@ BUILD_WORDS = 5000
 def questions() -> list[tuple[str, list[str]]]:
     """Every distinct (question, history) about the shipped article in the repository's sets
     (and the shared dev set when it is beside the repository)."""
-    seen: dict[tuple[str, tuple[str, ...]], None] = {}
-    for path in QUESTION_FILES:
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    seen[(row["question"], tuple(row.get("history") or []))] = None
-    return [(q, list(h)) for q, h in seen]
+    return read_questions(QUESTION_FILES)
 
 
 def percentile(values: list[float], share: float) -> float:

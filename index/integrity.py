@@ -9,7 +9,8 @@
 - `build_lock` serialises builders of one cache directory across processes (an advisory file
   lock); `clear_leftovers`, called under it, removes what interrupted builders left (`.tmp-*`,
   `*.old`), since no live builder can own them then.
-- `CacheError` says which directory cannot be written and how to choose another.
+- `CacheError` says which directory cannot be written and how to choose another;
+  `write_atomically` writes a file under a temporary name and renames it into place.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
+from typing import Callable
 
 TRUSTED_FILE = ".verified.json"
 
@@ -32,6 +35,19 @@ def cache_error(directory: Path, exc: OSError) -> CacheError:
     why = exc.strerror or str(exc)
     return CacheError(f"cannot write to the cache {directory} ({why}); free space there or set "
                       "ARTICLE_QA_CACHE to a writable directory")
+
+
+def write_atomically(target: Path, write: Callable[[str], None]) -> None:
+    """Call `write(temporary path)` beside `target`, then rename it into place: a crash leaves
+    the old file or the new one, never half of one (and no temporary file, unless killed)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def sha256_of(path: Path) -> str:

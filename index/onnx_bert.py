@@ -19,13 +19,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .integrity import build_lock, checksums, clear_leftovers, first_damaged
+from .integrity import build_lock, checksums, clear_leftovers, first_damaged, write_atomically
 from .unigram import UnigramTokenizer
 
 GRAPH_FILE = "encoder.onnx"
@@ -210,14 +209,7 @@ def export(folder: Path) -> None:
                 encoder_graph(read_safetensors(folder / "model.safetensors"), config), path)),
         )
         for name, write in writers:
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-            os.close(fd)
-            try:
-                write(tmp)
-                os.replace(tmp, folder / name)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_atomically(folder / name, write)
         # The stamp last: it vouches for the other two, by content.
         files = checksums(folder, [TOKENIZER_FILE, GRAPH_FILE])
         stamp.write_text(json.dumps({"graph_version": GRAPH_VERSION, "files": files}), encoding="utf-8")
@@ -290,13 +282,15 @@ class OnnxBertEmbedder:
         session = onnxruntime.InferenceSession(str(folder / GRAPH_FILE), options, providers=["CPUExecutionProvider"])
         weights = folder / "model.safetensors"
         start, layout = safetensors_layout(weights)
-        word = layout["embeddings.word_embeddings.weight"]
-        words = RowReader(weights, start + word["data_offsets"][0], tuple(word["shape"]))
-        mapped = read_safetensors(weights)
-        positions = np.array(mapped["embeddings.position_embeddings.weight"])
-        token_type = np.array(mapped["embeddings.token_type_embeddings.weight"][0])
-        del mapped  # copies of the two small tables are kept; the mapping goes
-        return cls(identity, tokenizer, session, words, positions, token_type, prompts)
+
+        def table(name: str) -> RowReader:
+            spec = layout[f"embeddings.{name}.weight"]
+            return RowReader(weights, start + spec["data_offsets"][0], tuple(spec["shape"]))
+
+        positions = table("position_embeddings")
+        token_types = table("token_type_embeddings")
+        return cls(identity, tokenizer, session, table("word_embeddings"),
+                   positions.rows(np.arange(positions.shape[0])), token_types.rows(np.array([0]))[0], prompts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self.prompts.get("query", ""))
