@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test browser clean
+AXE := $(VENV)/node_modules/axe-core/axe.min.js
+
+.PHONY: setup run test browser axe clean
 
 setup: $(STAMP)
 
@@ -22,7 +24,13 @@ run: setup
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: setup browser
+# The accessibility audit's axe-core, from npm into the virtual environment (served from disk).
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+	npm install --prefix $(VENV) --no-save --no-package-lock --silent axe-core@4.14.1
+
+test: setup browser axe
 	$(PY) -m pytest -q
 
 clean:

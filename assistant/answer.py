@@ -85,7 +85,7 @@ _FRAMES = {
         "paragraph": "đoạn",
     },
     "en": {
-        "answered": "The article says:",
+        "answered": "The article says (quoted in its own language, not translated):",
         "declined": "The article does not say.",
         "closest": "Closest passages (not an answer):",
         "paragraph": "paragraph",
@@ -100,14 +100,16 @@ def render_markdown(
 
     `highlights` are spans of the first quote's text that answer the question (see
     `answer_type.focused_spans`), shown in bold; passages offered after a decline never are.
+    Each quote ends with its numbered citation, "[1] đoạn 9", linking to `#a<start>-<end>` (an
+    answer) or `#c<start>-<end>` (a closest passage): the page marks that slice of the article.
     """
     frame = _FRAMES["en" if language == EN else "vi"]
     lines = [frame["answered"] if answered else frame["declined"]]
     if quotes and not answered:
         lines.append(frame["closest"])
-    for rank, quote in enumerate(quotes):
+    kind = "a" if answered else "c"
+    for rank, quote in enumerate(quotes, 1):
         lines.append("")
-        lines.append(_render_quote(quote, highlights if answered and rank == 0 else ()))
-        # "#pN" names the paragraph in the page's source panel, which shows it when clicked.
-        lines.append(f"> — *[{frame['paragraph']} {quote.paragraph}](#p{quote.paragraph})*")
+        lines.append(_render_quote(quote, highlights if answered and rank == 1 else ()))
+        lines.append(f"> — *[\\[{rank}\\] {frame['paragraph']} {quote.paragraph}](#{kind}{quote.start}-{quote.end})*")
     return "\n".join(lines)

@@ -20,6 +20,9 @@ MAX_PARAGRAPH_CHARS = 50_000  # ten times a long news paragraph; a longer line i
 # A date line under the title: short and holding a date ("16/10/2024", "2024-10-16").
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _DATE_LINE_MAX_CHARS = 80
+# A source line closing an article: "Nguồn: …", "Source: …", "Theo Báo …" (short, the last line).
+_SOURCE_LINE = re.compile(r"^(nguồn|source)\s*:|^theo\s+\w", re.IGNORECASE)
+_SOURCE_LINE_MAX_CHARS = 100
 
 
 def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -60,6 +63,15 @@ class Article:
         start, end = self.paragraphs[1]
         line = self.text[start:end].strip()
         return line if len(line) <= _DATE_LINE_MAX_CHARS and _DATE.search(line) else None
+
+    @property
+    def source_line(self) -> str | None:
+        """The last line when it is a short line naming the source ("Nguồn: …", "Theo Báo …")."""
+        if len(self.paragraphs) < 3:
+            return None
+        start, end = self.paragraphs[-1]
+        line = self.text[start:end].strip()
+        return line if len(line) <= _SOURCE_LINE_MAX_CHARS and _SOURCE_LINE.match(line) else None
 
     @property
     def lead_paragraph(self) -> int:

@@ -357,6 +357,6 @@ def test_gradio_endpoints_answer_bad_input_with_a_clear_message(server, real_ass
     # gradio_client cannot send a lone surrogate; the handlers behind /ask and /chat get one here
     with pytest.raises(QuestionError, match="Unicode"):
         api_ask(real_assistant, "a\ud800b")
-    assert "Unicode" in chat_reply(real_assistant, "a\ud800b", [])[0]
+    assert "Unicode" in chat_reply(real_assistant, "a\ud800b", [])
     assert client.predict(GOOD, [], 1, api_name="/ask")["answered"]
     assert httpx.get(server + "/gradio_api/file=/etc/passwd").status_code >= 400

@@ -7,8 +7,10 @@ for `gradio_client`, and a plain JSON API (`POST /api/ask`, `GET /api/health`, d
 
 
 import html
+import json
 import re
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from index.settings import apply_offline_defaults
@@ -20,6 +22,7 @@ from assistant.answer import escape_markdown  # noqa: E402
 from assistant.api import DEFAULT_TOP_K, MAX_HISTORY, MAX_TOP_K  # noqa: E402
 from assistant.question import MAX_QUESTION_CHARS  # noqa: E402
 from ui.guard import LOOPBACK_HOSTS, MAX_BODY_BYTES, Guard, error_body_schema, error_response  # noqa: E402
+from ui.text import LANGUAGES, PAGE, metadata_line, translations  # noqa: E402
 
 EXAMPLES = [
     "Toàn tỉnh có bao nhiêu tuyến cáp quang?",
@@ -28,55 +31,7 @@ EXAMPLES = [
     "Có bao nhiêu vị trí trạm BTS?",
     "Trong đó bao nhiêu có 4G?",
 ]
-PAGE_CSS = """
-#source-column { max-height: 640px; overflow-y: auto; }
-#source-panel mark.qa-answer { background: #fde68a; }
-#source-panel mark.qa-closest { background: #e5e7eb; text-decoration: underline dotted; }
-#source-panel p.qa-shown { outline: 2px solid #60a5fa; border-radius: 4px; }
-#question-counter { font-size: 0.85em; margin-top: 4px; }
-#source-panel p.qa-note { font-style: italic; }
-"""
-# Bring the best quote into view whenever the panel changes.
-SCROLL_TO_BEST_JS = """() => { setTimeout(() => document.querySelector('#source-panel mark[data-rank="1"]')
-  ?.scrollIntoView({block: 'center', behavior: 'smooth'}), 50); }"""
-# A click on a quote's paragraph link in the chat ("đoạn 9", href "#p9") shows that paragraph in
-# the source panel instead of following the link.
-PARAGRAPH_LINKS_JS = """() => { document.addEventListener('click', (event) => {
-  const link = event.target.closest && event.target.closest('#chat a[href^="#p"]');
-  if (!link || !/^#p\d+$/.test(link.getAttribute('href'))) return;
-  const target = document.querySelector('#source-panel ' + link.getAttribute('href'));
-  if (!target) return;
-  event.preventDefault(); event.stopPropagation();
-  document.querySelectorAll('#source-panel p.qa-shown').forEach((p) => p.classList.remove('qa-shown'));
-  target.classList.add('qa-shown');
-  target.scrollIntoView({block: 'center', behavior: 'smooth'});
-}, true); }"""
-# After every answer (a typed question or a chosen example), the next keystrokes go to the box:
-# Gradio disables it while answering, so wait (up to 3 s) until it can take focus again.
-FOCUS_QUESTION_JS = """() => { let tries = 0; const timer = setInterval(() => {
-  const box = document.querySelector('#question textarea');
-  if (box && !box.disabled) { box.focus(); }
-  if ((box && !box.disabled && document.activeElement === box) || ++tries > 60) clearInterval(timer);
-}, 50); }"""
-# Near the limit, a counter under the box says how many characters are left, and at the limit
-# that the box takes no more (it stops silently otherwise). Announced politely to screen readers.
-COUNTER_JS = """() => {
-  const counter = document.createElement('div');
-  counter.id = 'question-counter'; counter.setAttribute('aria-live', 'polite');
-  const update = (box) => {
-    const n = box.value.length;
-    counter.textContent = n >= %(limit)d ? `${n}/%(limit)d ký tự: đã đến giới hạn, hãy rút gọn câu hỏi.`
-      : n >= %(near)d ? `${n}/%(limit)d ký tự` : '';
-  };
-  document.addEventListener('input', (event) => {
-    const box = event.target;
-    if (!box.matches || !box.matches('#question textarea')) return;
-    if (!counter.isConnected) box.closest('#question').appendChild(counter);
-    update(box);
-  }, true);
-}""" % {"limit": MAX_QUESTION_CHARS, "near": MAX_QUESTION_CHARS * 4 // 5}
-# The interface speaks Vietnamese first: screen readers pick their voice from the page's lang.
-PAGE_LANGUAGE_JS = """() => { document.documentElement.lang = 'vi'; }"""
+HERE = Path(__file__).parent
 CONCURRENCY = 4  # answers take tens of milliseconds; a few at once keep both cores busy
 QUEUE_SIZE = 64  # beyond this, readers are told the server is busy
 MAX_PENDING = 32  # /api/ask requests in progress at once; more get 503 and Retry-After
@@ -133,61 +88,95 @@ def user_questions(history: list | None) -> list[str]:
     return questions[-MAX_HISTORY:]
 
 
-def source_panel(assistant: Assistant, answer: Answer | None) -> str:
-    """The article as HTML with quoted sentences marked; declined answers mark "not an answer".
+def article_panel(article) -> str:
+    """The article as HTML: the title as paragraph 1, its date and source line where it has them,
+    then each paragraph numbered, its text in a `.qa-text` span whose `data-start` is the
+    paragraph's offset in `article.text` (the page marks quotes by those offsets, see page.js).
 
-    Everything from the article is HTML-escaped: no article or question text renders as markup.
+    Everything from the article is HTML-escaped: no article text renders as markup.
     """
-    article = assistant.article
-    rank = {q.start: n for n, q in enumerate(answer.quotes, 1)} if answer else {}
-    marks = sorted(answer.quotes, key=lambda q: q.start) if answer else []
-    css = "qa-answer" if answer and answer.answered else "qa-closest"
-    label = "" if not answer or answer.answered else ' title="không phải câu trả lời / not an answer"'
-    parts = [f'<div class="qa-source"><h3>{html.escape(article.title)}</h3>']
-    if answer and not answer.answered:  # said in text, not only in the marks' tooltip
-        parts.append('<p class="qa-note" role="status">Bài báo không trả lời câu hỏi này: các câu được đánh dấu '
-                     'chỉ là những đoạn gần nhất, không phải câu trả lời. · The article does not answer this: '
-                     'the marked sentences are only the closest passages, not an answer.</p>')
-    paragraph = 0
-    for line_start, line in _lines(article.text):
-        if not line.strip():
-            continue
-        paragraph += 1
-        if paragraph == 1:
-            continue  # the title is shown as the heading
-        end = line_start + len(line)
-        pos, pieces = line_start, []
-        for q in marks:
-            if q.start >= line_start and q.end <= end:
-                pieces.append(html.escape(article.text[pos : q.start]))
-                pieces.append(f'<mark class="{css}" data-rank="{rank[q.start]}"{label}>{html.escape(q.text)}</mark>')
-                pos = q.end
-        pieces.append(html.escape(article.text[pos:end]))
-        parts.append(f'<p id="p{paragraph}"><sup>{paragraph}</sup> {"".join(pieces)}</p>')
+    parts = ['<div class="qa-source">',
+             f'<h2 id="p1"><sup>1</sup> {html.escape(article.title)}</h2>']
+    meta = metadata_line(article)
+    if meta:
+        parts.append(f'<p class="qa-meta">{html.escape(meta)}</p>')
+    parts.append('<p id="qa-note" class="qa-note" role="status" hidden></p>')
+    for n, (start, end) in enumerate(article.paragraphs, 1):
+        text = article.text[start:end]
+        if n == 1 or text.strip() in (article.date_line, article.source_line):
+            continue  # the title and the metadata are shown above
+        parts.append(f'<p id="p{n}"><sup>{n}</sup> <span class="qa-text" data-start="{start}">'
+                     f"{html.escape(text)}</span></p>")
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def date_line(article) -> str:
-    """" · " and the article's date line, if it has one."""
-    return " · " + escape_markdown(article.date_line) if article.date_line else ""
-
-
-def _lines(text: str):
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
-
-
-def chat_reply(assistant: Assistant, message: Any, history: list | None) -> tuple[str, str]:
-    """The chat handler: (markdown reply, source panel HTML). Bad input becomes a chat reply."""
+def chat_reply(assistant: Assistant, message: Any, history: list | None) -> str:
+    """The chat handler: the markdown reply, its citations linking to the article panel. Bad
+    input becomes a chat reply."""
     question = _text_of(message)
     try:
-        answer = assistant.ask(question, user_questions(history))
+        return assistant.ask(question, user_questions(history)).answer
     except ValueError as exc:  # QuestionError and the like: the reader is told in the chat
-        return f"⚠️ {escape_markdown(str(exc))}", source_panel(assistant, None)
-    return answer.answer, source_panel(assistant, answer)
+        return f"⚠️ {escape_markdown(str(exc))}"
+
+
+# A citation as `render_markdown` writes it: "[\\[1\\] đoạn 9](#a2137-2339)".
+_CITATION = re.compile(r"\[\\\[(\d+)\\\] ([^\]\n]{0,40})\]\(#([ac])(\d+)-(\d+)\)")
+
+
+_PAGE_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(#[^)]*\)")  # a link within the page: its text stays
+
+
+def conversation_markdown(article, history: list | None) -> str:
+    """The conversation as Markdown to keep: the article's title and metadata, each question,
+    and each answer's framing line and quotes (re-read from the article by their offsets, so
+    verbatim whatever the stored history says) with their paragraph numbers. No page links."""
+    lines = [f"# {escape_markdown(article.title)}"]
+    meta = metadata_line(article)
+    if meta:
+        lines += ["", escape_markdown(meta)]
+    for item in history or []:
+        if not isinstance(item, dict):
+            continue
+        text = _text_of(item.get("content"))
+        if item.get("role") == "user":
+            lines += ["", "## " + escape_markdown(" ".join(text.split()))]
+            continue
+        cited = [m for m in _CITATION.finditer(text) if int(m[4]) < int(m[5]) <= len(article.text)]
+        framing = [line for line in text.split("\n") if line.strip() and not line.startswith(">")]
+        lines += [""] + (framing[:2] if cited else [_PAGE_LINK.sub(r"\1", text)])
+        for m in cited:
+            start, end = int(m[4]), int(m[5])
+            quote = escape_markdown(article.text[start:end])
+            paragraph = next(n for n, (s, e) in enumerate(article.paragraphs, 1) if s <= start < e)
+            word = m[2].split()[0] if m[2].split() else "đoạn"
+            lines += ["", "> " + quote.replace("\n", "\n> "), f"> — [{m[1]}] {escape_markdown(word)} {paragraph}"]
+    return "\n".join(lines) + "\n"
+
+
+def export_file(article, history: list | None) -> str | None:
+    """`conversation_markdown` written to a file named by its content (so concurrent readers
+    never share one); None for an empty conversation."""
+    if not history:
+        return None
+    import hashlib
+    import tempfile
+
+    text = conversation_markdown(article, history)
+    folder = Path(tempfile.gettempdir()) / "article-qa-export" / hashlib.sha256(text.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "hoi-dap.md"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def restored(saved: Any) -> list:
+    """A conversation kept in the browser, as chat messages; anything else is dropped."""
+    if not isinstance(saved, list):
+        return []
+    return [{"role": m["role"], "content": _text_of(m.get("content"))} for m in saved
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant") and _text_of(m.get("content"))]
 
 
 def api_ask(assistant: Assistant, question: Any, history: Any = None, top_k: Any = DEFAULT_TOP_K) -> dict:
@@ -209,46 +198,56 @@ def validate_message(message: Any) -> Any:
 
 
 def build_blocks(assistant: Assistant):
-    """The Gradio page: chat on the left, the article on the right."""
+    """The Gradio page: the chat on the left, the article on the right (over the chat on a phone);
+    words through `gr.I18n` (see `ui.text`); the conversation kept in the browser."""
     import gradio as gr
 
     article = assistant.article
-    with gr.Blocks(title="Article Q&A") as blocks:
-        gr.Markdown(
-            "### Hỏi đáp về bài báo · Ask the article\n"
-            f"**{escape_markdown(article.title)}**{date_line(article)}\n\n"
-            "Hỏi bằng tiếng Việt, có dấu hay không dấu, hoặc tiếng Anh: câu trả lời là những câu trích "
-            "nguyên văn kèm số đoạn, và trợ lý nói rõ khi bài báo không đề cập. · Ask in Vietnamese or "
-            "English: answers are verbatim quotes with their paragraph numbers, and the assistant says "
-            "so when the article does not say.",
-            elem_id="header",
-        )
-        source = gr.HTML(source_panel(assistant, None), render=False, elem_id="source-panel")
+    i18n = gr.I18n(**translations(article))
+    with gr.Blocks(title=article.title) as blocks:
+        gr.Markdown(i18n("header"), elem_id="header")
+        kept = gr.BrowserState([], storage_key=f"article-qa-{article.sha256[:16]}", secret=article.sha256)
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    elem_id="chat", height=560, latex_delimiters=[], sanitize_html=True,
-                    buttons=["copy", "copy_all"], placeholder="Hỏi một câu về bài báo · Ask about the article",
+                    label=i18n("chat_label"), elem_id="chat", height=560, latex_delimiters=[], sanitize_html=True,
+                    buttons=["copy"], placeholder=i18n("chat_placeholder"),
                 )
                 show_questions_as_text(chatbot)
-                gr.ChatInterface(
+                chat = gr.ChatInterface(
                     fn=lambda message, history: chat_reply(assistant, message, history),
                     chatbot=chatbot,
-                    textbox=gr.Textbox(placeholder="Câu hỏi… / Your question…", max_length=MAX_QUESTION_CHARS,
-                                       submit_btn=True, elem_id="question"),
-                    additional_outputs=[source],
+                    textbox=gr.Textbox(label=i18n("question_label"), placeholder=i18n("question_placeholder"),
+                                       max_length=MAX_QUESTION_CHARS, submit_btn=True, elem_id="question"),
                     examples=EXAMPLES,
                     api_name="chat",
                     concurrency_limit=CONCURRENCY,
                     validator=validate_message,
                 )
+                with gr.Row():
+                    download = gr.DownloadButton(i18n("export"), interactive=False, size="sm", elem_id="export")
+                    gr.Button(i18n("show_article"), size="sm", elem_id="article-toggle")
             with gr.Column(scale=2, elem_id="source-column"):
-                source.render()
-        source.change(fn=None, js=SCROLL_TO_BEST_JS)
-        chatbot.change(fn=None, js=FOCUS_QUESTION_JS)
-        blocks.load(fn=None, js=PARAGRAPH_LINKS_JS)
-        blocks.load(fn=None, js=PAGE_LANGUAGE_JS)
-        blocks.load(fn=None, js=COUNTER_JS)
+                gr.HTML(article_panel(article), elem_id="source-panel")
+
+        def keep(history):
+            path = export_file(article, history)
+            return history, gr.DownloadButton(value=path, interactive=path is not None)
+
+        chatbot.change(keep, inputs=chatbot, outputs=[kept, download], show_progress="hidden", queue=False)
+        def worth_restoring(saved, current):
+            if current or not restored(saved):
+                raise gr.Error("nothing to restore", visible=False, print_exception=False)
+
+        def restore(saved):
+            history = restored(saved)  # the chat interface answers from its own copy: set both
+            return history, history
+
+        # The browser reads the kept conversation after the page has loaded (a `load` event may
+        # come first and see nothing) and says so with `change`; restore it into an empty chat only
+        # (an event writing the chat on every change disturbs how Gradio shows later questions).
+        kept.change(worth_restoring, inputs=[kept, chatbot], show_progress="hidden", queue=False).success(
+            restore, inputs=kept, outputs=[chatbot, chat.chatbot_state], show_progress="hidden", queue=False)
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""
@@ -256,7 +255,15 @@ def build_blocks(assistant: Assistant):
 
         gr.api(ask_endpoint, api_name="ask", concurrency_limit=CONCURRENCY)
     blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    blocks.i18n_instance = i18n
     return blocks
+
+
+def page_script() -> str:
+    """`page.js` as the function Gradio runs on load, with the words it writes itself."""
+    config = {"strings": {lang: PAGE[lang] for lang in LANGUAGES}, "limit": MAX_QUESTION_CHARS,
+              "near": MAX_QUESTION_CHARS * 4 // 5}
+    return f"() => {{\nconst QA = {json.dumps(config, ensure_ascii=False)};\n{(HERE / 'page.js').read_text()}}}"
 
 
 def build_app(assistant: Assistant, hosts: frozenset[str] | None = LOOPBACK_HOSTS, credentials: str | None = None):
@@ -265,7 +272,9 @@ def build_app(assistant: Assistant, hosts: frozenset[str] | None = LOOPBACK_HOST
     import gradio as gr
 
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    app = gr.mount_gradio_app(build_api(assistant), build_blocks(assistant), path="/", theme=theme, css=PAGE_CSS,
+    blocks = build_blocks(assistant)
+    app = gr.mount_gradio_app(build_api(assistant), blocks, path="/", theme=theme,
+                              css=(HERE / "page.css").read_text(), js=page_script(), i18n=blocks.i18n_instance,
                               footer_links=["api"])
     return Guard(app, hosts=hosts, credentials=credentials)
 
