@@ -274,6 +274,7 @@ def test_html_typed_into_a_question_shows_as_text(page):
 
 def test_focus_returns_to_the_question_box_and_the_page_says_it_is_vietnamese(page):
     ask(page, "Có bao nhiêu vị trí trạm BTS?")
+    page.wait_for_function("document.querySelector('#question textarea').placeholder.startsWith('Ví dụ')")
     page.wait_for_function("document.activeElement === document.querySelector('#question textarea')",
                            timeout=10_000)
     assert page.evaluate("document.documentElement.lang") == "vi"
@@ -292,6 +293,9 @@ def test_a_counter_shows_near_the_character_limit(page):
 
 
 def test_api_docs_render_with_nothing_fetched_from_outside(page, server):
+    page.locator("footer button.show-api").click()  # Gradio's own API page
+    page.wait_for_timeout(2000)
+    assert page.outside == []
     page.goto(server + "/api/docs")
     page.wait_for_selector(".swagger-ui .info .title", timeout=60_000)
     assert "Article Q&A" in page.locator(".swagger-ui .info .title").inner_text()

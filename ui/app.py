@@ -235,19 +235,22 @@ def build_blocks(assistant: Assistant):
             return history, gr.DownloadButton(value=path, interactive=path is not None)
 
         chatbot.change(keep, inputs=chatbot, outputs=[kept, download], show_progress="hidden", queue=False)
-        def worth_restoring(saved, current):
-            if current or not restored(saved):
-                raise gr.Error("nothing to restore", visible=False, print_exception=False)
-
-        def restore(saved):
-            history = restored(saved)  # the chat interface answers from its own copy: set both
-            return history, history
-
         # The browser reads the kept conversation after the page has loaded (a `load` event may
-        # come first and see nothing) and says so with `change`; restore it into an empty chat only
-        # (an event writing the chat on every change disturbs how Gradio shows later questions).
-        kept.change(worth_restoring, inputs=[kept, chatbot], show_progress="hidden", queue=False).success(
-            restore, inputs=kept, outputs=[chatbot, chat.chatbot_state], show_progress="hidden", queue=False)
+        # come first and see nothing) and says so with `change`. It goes into an empty chat only,
+        # through a state, so the chat is written once: an event that writes the chat on every
+        # change disturbs how Gradio shows later questions.
+        found = gr.JSON(None, visible="hidden", elem_classes="qa-hidden")
+
+        def worth_restoring(saved, current):
+            history = [] if current else restored(saved)
+            return history if history else gr.skip()
+
+        def restore(history):
+            return history, history  # the chat interface answers from its own copy: set both
+
+        kept.change(worth_restoring, inputs=[kept, chatbot], outputs=found, show_progress="hidden", queue=False)
+        found.change(restore, inputs=found, outputs=[chatbot, chat.chatbot_state], show_progress="hidden",
+                     queue=False)
 
         def ask_endpoint(question: str, history: list[str] | None = None, top_k: int = DEFAULT_TOP_K) -> dict:
             """Answer a question about the article; returns {answered, answer, quotes}."""

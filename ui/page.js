@@ -140,6 +140,8 @@ function labelRegions() {
     close.setAttribute('aria-label', S.close_article);
     box.prepend(close);
   }
+  const question = $('#question textarea');  // Gradio empties the placeholder when it resets the box
+  if (question && !question.placeholder) question.placeholder = S.question_placeholder;
   const send = $('#question button.submit-button, #question button[type="submit"], #question button');
   if (send && !send.getAttribute('aria-label')) send.setAttribute('aria-label', S.send);
   // Gradio writes some names in English whatever the locale, and a message's name as markdown.
@@ -161,7 +163,7 @@ let pending = 0;
 new MutationObserver(() => {
   clearTimeout(pending);
   pending = setTimeout(() => { labelRegions(); followConversation(); }, 60);
-}).observe(document.body, {childList: true, subtree: true, characterData: true});
+}).observe(document.body, {childList: true, subtree: true, characterData: true, attributeFilter: ['placeholder']});
 
 document.addEventListener('click', (event) => {
   const link = event.target.closest && event.target.closest('#chat a[href^="#"]');
