@@ -4,10 +4,11 @@ light and dark, before and after a question, an answer and a declined answer.
 axe-core comes from npm into the virtual environment (`make axe`) and is injected into the page
 from disk, so nothing is fetched from outside 127.0.0.1.
 
-    .venv/bin/python benchmarks/accessibility.py [--url http://127.0.0.1:7860]
+    .venv/bin/python benchmarks/accessibility.py [--url http://127.0.0.1:7860] [--screenshots docs]
 
 Without `--url` it starts `python -m assistant serve` from this checkout. Prints each violation
-with its impact and the number of elements, per view, and writes `accessibility-report.json`.
+with its impact and the number of elements, per view, and writes `accessibility-report.json`;
+`--screenshots DIR` also saves each view after its first answer (the README's pictures).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def ask(page, question: str) -> None:
     page.wait_for_timeout(300)
 
 
-def audit_views(url: str) -> dict[str, list[dict]]:
+def audit_views(url: str, screenshots: Path | None = None) -> dict[str, list[dict]]:
     from playwright.sync_api import sync_playwright
 
     report = {}
@@ -70,8 +71,11 @@ def audit_views(url: str) -> dict[str, list[dict]]:
             page.wait_for_selector("#question textarea", timeout=60_000)
             page.wait_for_timeout(500)
             report[f"{name} empty"] = audit(page)
-            for question in QUESTIONS:
+            for n, question in enumerate(QUESTIONS):
                 ask(page, question)
+                if screenshots and n == 0:
+                    page.wait_for_timeout(1200)  # the article panel scrolls smoothly to the best quote
+                    page.screenshot(path=str(screenshots / f"screenshot-{name}.png"))
             report[f"{name} answered"] = audit(page)
             context.close()
         browser.close()
@@ -99,10 +103,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="audit a running server instead of starting one")
     parser.add_argument("--out", type=Path, default=Path("accessibility-report.json"))
+    parser.add_argument("--screenshots", type=Path, help="save each view after its first answer here")
     args = parser.parse_args()
     proc, url = (None, args.url.rstrip("/")) if args.url else _serve()
     try:
-        report = audit_views(url)
+        report = audit_views(url, args.screenshots)
     finally:
         if proc:
             proc.terminate()
