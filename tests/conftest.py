@@ -65,32 +65,45 @@ def article():
     return Article.load()
 
 
-@pytest.fixture(scope="session")
-def server():
-    """`python -m assistant serve` on a free loopback port; yields its base URL."""
+def serving(*args: str):
+    """`python -m assistant serve ARGS` on a free loopback port: a context manager yielding its URL."""
+    import contextlib
     import socket
     import subprocess
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], cwd=ROOT,
-                            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 300
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited: {proc.stderr.read()[-2000:]}")
+    @contextlib.contextmanager
+    def run():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), *args], cwd=ROOT,
+                                env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 300
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited: {proc.stderr.read()[-2000:]}")
+            try:
+                urllib.request.urlopen(url + "/api/health", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    proc.kill()
+                    raise RuntimeError("the server did not come up in 300 s")
+                time.sleep(0.5)
         try:
-            urllib.request.urlopen(url + "/api/health", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline:
-                proc.kill()
-                raise RuntimeError("the server did not come up in 300 s")
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    return run()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The page and APIs on the shipped article; yields the base URL."""
+    with serving() as url:
+        yield url

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 CHROMIUM = "/usr/bin/chromium"
@@ -259,6 +259,19 @@ def test_english_readers_get_an_english_interface_and_are_told_quotes_stay_vietn
     page.wait_for_function("document.querySelector('h1')?.textContent === 'Hỏi đáp về bài báo'")
     assert page.outside == []
     page.context.close()
+
+
+def test_the_article_panel_shows_its_date_and_source_lines_and_numbers_the_title_one(browser, tmp_path):
+    article = tmp_path / "dated.txt"
+    article.write_text("Điện Biên phủ sóng 4G\nThứ Năm, 17/10/2024 08:00\nToàn tỉnh có 825 vị trí phủ sóng 4G.\n"
+                       "Tốc độ trung bình đạt 40 Mbps.\nNguồn: Báo Điện Biên Phủ\n", encoding="utf-8")
+    with serving("--article", str(article)) as url:
+        page = open_page(browser, url + "/")
+        assert "Thứ Năm, 17/10/2024 08:00 · Nguồn: Báo Điện Biên Phủ" in page.locator("#header").inner_text()
+        assert page.locator("#source-panel .qa-meta").inner_text() == "Thứ Năm, 17/10/2024 08:00 · Nguồn: Báo Điện Biên Phủ"
+        assert page.locator("#source-panel h2").inner_text() == "1 Điện Biên phủ sóng 4G"
+        assert page.locator("#source-panel p[id^='p'] sup").all_inner_texts() == ["3", "4"]
+        page.context.close()
 
 
 def test_html_typed_into_a_question_shows_as_text(page):
