@@ -6,7 +6,9 @@ calibrated model weighs the evidence retrieval already measured (`FEATURES`): ho
 the question's weight the best sentence holds, how close the closest sentences are and how far
 they stand out, whether the best sentence holds the kind of answer asked for, the numbers and
 names of the question the article never uses, how much closer generic text about other things
-is, the question's language and length. It is a small gradient-boosted model (depth-2 trees on
+is and how far the closest sentence stands above such text on average (cosines between
+languages run lower across the board, so an English question is judged against its own level),
+the question's language and length. It is a small gradient-boosted model (depth-2 trees on
 the log-odds that the article answers), fitted by `benchmarks/fit.py` on questions nobody here
 wrote (XQuAD-vi) and our own, with cross-validation grouped by article; its trees and the
 operating point of each language ship as plain JSON in `data/fitted.json`.
@@ -42,6 +44,7 @@ FEATURES = (
     "margin",  # fused score of the best sentence minus the runner-up's
     "bm25",  # log(1 + the best BM25 score)
     "background",  # best cosine to generic text about other things minus the closest sentence's
+    "background_lift",  # the closest sentence's cosine minus the mean cosine to that generic text
     "no_number",  # asks "how many" and the best sentence holds no number
     "kind_missing",  # asks for a kind of answer (number, date, person) the best sentence lacks
     "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
@@ -84,6 +87,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "margin": top.score - runner_up,
         "bm25": math.log1p(float(own.bm25.max())),
         "background": evidence.background - best_cosine,
+        "background_lift": best_cosine - evidence.background_mean,
         "no_number": question.asks_quantity and not answer_spans(top.chunk.text, NUMBER),
         "kind_missing": kind is not None and not answer_spans(top.chunk.text, kind),
         "counted_missing": bool(noun) and noun not in {fold_diacritics(w.lower()) for w in words(top.chunk.text)},
@@ -174,7 +178,7 @@ def _explain(feature: str, x: np.ndarray, retrieval: Retrieval) -> str:
         return f"the best sentence holds {value['pair_coverage']:.0%} of the question's compound words"
     if feature in ("coverage", "coverage_best", "translated", "bm25", "length"):
         return f"the best sentence holds {value['coverage']:.0%} of the question's words"
-    if feature == "background":
+    if feature in ("background", "background_lift"):
         return "the question is closer to other topics than to the article"
     if feature == "no_number":
         return "the question asks for a quantity and the best sentence gives none"

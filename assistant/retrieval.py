@@ -96,8 +96,10 @@ class Signals:
 class Evidence:
     """Everything retrieval measured for a question: its own `Signals`, the `context` signals
     of the previous question and this one read together (None without a previous question),
-    the terms it hinges on that the article never uses, and `background`, its best cosine to
-    generic text about other things (see `background`)."""
+    the terms it hinges on that the article never uses, and `background` and `background_mean`,
+    its best and its mean cosine to generic text about other things (see `background`): the
+    mean tells how close any text comes to the question, so a cosine can be judged relative to
+    it (an English question's cosines to Vietnamese text run lower across the board)."""
 
     question: Question
     previous: Question | None
@@ -105,6 +107,7 @@ class Evidence:
     context: Signals | None
     missing_terms: tuple[str, ...]
     background: float
+    background_mean: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -261,10 +264,11 @@ class Retriever:
             texts.append(previous.content + " " + question.content)
         vectors = self.embedder.encode_queries(texts)
         dense_views = self.index.dense_scores(vectors)
-        background = float((vectors[:1] @ background_vectors(self.embedder).T).max())
+        generic = vectors[0] @ background_vectors(self.embedder).T
         own = self._signals(texts[0], dense_views[0], question.language)
         context = self._signals(texts[1], dense_views[1], question.language) if previous else None
-        return Evidence(question, previous, own, context, self.missing_terms(question), background)
+        return Evidence(question, previous, own, context, self.missing_terms(question), float(generic.max()),
+                        float(generic.mean()))
 
     def search(self, question: Question, previous: Question | None = None) -> Retrieval:
         """Rank every sentence for a question; `previous` is the conversation's last question."""

@@ -27,8 +27,9 @@ def signals(dense, bm25=None, coverage=None, translated=1.0):
     return Signals(dense, dense[::-1].copy(), bm25, coverage, coverage, translated, {})
 
 
-def evidence(question, own, context=None, previous=None, missing=(), background=0.0):
-    return Evidence(read_question(question), previous and read_question(previous), own, context, missing, background)
+def evidence(question, own, context=None, previous=None, missing=(), background=0.0, background_mean=0.0):
+    return Evidence(read_question(question), previous and read_question(previous), own, context, missing, background,
+                    background_mean)
 
 
 def test_the_article_shape_knows_headings_and_neighbours():
@@ -134,8 +135,10 @@ def test_the_calibrated_judge_on_clear_cases(language_question):
     fusion, judge = fitted.load()
     strong = signals(dense=[0.80, 0.82, 0.93, 0.80], bm25=[0, 0, 6.0, 0], coverage=[0, 0, 1.0, 0])
     weak = signals(dense=[0.74, 0.75, 0.75, 0.74], bm25=[0, 0, 0, 0], coverage=[0, 0, 0, 0], translated=0.0)
-    assert judge.decide(rank(evidence(language_question, strong, background=0.80), SHAPE, fusion)).answered
-    verdict = judge.decide(rank(evidence(language_question, weak, background=0.85), SHAPE, fusion))
+    assert judge.decide(rank(evidence(language_question, strong, background=0.80, background_mean=0.72), SHAPE,
+                              fusion)).answered
+    verdict = judge.decide(rank(evidence(language_question, weak, background=0.85, background_mean=0.76), SHAPE,
+                                fusion))
     assert not verdict.answered and "confidence" in verdict.reason
 
 
