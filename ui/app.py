@@ -17,7 +17,7 @@ from index.settings import apply_offline_defaults
 
 apply_offline_defaults()
 
-from assistant import Answer, Assistant  # noqa: E402
+from assistant import Assistant  # noqa: E402
 from assistant.answer import escape_markdown  # noqa: E402
 from assistant.api import DEFAULT_TOP_K, MAX_HISTORY, MAX_TOP_K  # noqa: E402
 from assistant.question import MAX_QUESTION_CHARS  # noqa: E402
@@ -123,8 +123,6 @@ def chat_reply(assistant: Assistant, message: Any, history: list | None) -> str:
 
 # A citation as `render_markdown` writes it: "[\\[1\\] đoạn 9](#a2137-2339)".
 _CITATION = re.compile(r"\[\\\[(\d+)\\\] ([^\]\n]{0,40})\]\(#([ac])(\d+)-(\d+)\)")
-
-
 _PAGE_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(#[^)]*\)")  # a link within the page: its text stays
 
 
@@ -237,7 +235,7 @@ def build_blocks(assistant: Assistant):
         chatbot.change(keep, inputs=chatbot, outputs=[kept, download], show_progress="hidden", queue=False)
         # The browser reads the kept conversation after the page has loaded (a `load` event may
         # come first and see nothing) and says so with `change`. It goes into an empty chat only,
-        # through a state, so the chat is written once: an event that writes the chat on every
+        # through a hidden value, so the chat is written once: an event that writes the chat on every
         # change disturbs how Gradio shows later questions.
         found = gr.JSON(None, visible="hidden", elem_classes="qa-hidden")
 
