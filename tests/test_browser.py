@@ -211,8 +211,10 @@ def test_accessibility_audit_and_highlight_contrast(browser, server, viewport, s
     page = open_page(browser, server + "/", viewport, scheme)
     found = [v for v in audit(page) if v["impact"] in SERIOUS]
     ask(page, "Toàn tỉnh có bao nhiêu tuyến cáp quang?")  # answered: yellow marks, [1] strongest
+    page.wait_for_selector("#source-panel mark.qa-answer")
     ratios = contrasts(page)
     ask(page, "Giá vàng hôm nay bao nhiêu?")  # declined: grey marks and the note
+    page.wait_for_selector("#source-panel mark.qa-closest")
     ratios += contrasts(page)
     found += [v for v in audit(page) if v["impact"] in SERIOUS]
     name = f"{'phone' if viewport == PHONE else 'desktop'}-{scheme}"
