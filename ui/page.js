@@ -9,7 +9,8 @@
 //   Undo and Retry change the last answer, so the panel follows them.
 // - Focus returns to the question box after every answer; a counter near the length limit; an
 //   empty question is refused here, in the interface language.
-// - Phone: the article opens over the chat ("Xem bài báo"), so one area scrolls at a time.
+// - Phone: the chat fills the screen and the article opens over it ("Xem bài báo"), so one area
+//   scrolls at a time.
 
 const languages = Object.keys(QA.strings);
 const asked = new URLSearchParams(location.search).get('lang');
@@ -159,10 +160,23 @@ function labelRegions() {
   document.querySelectorAll('button[aria-label] svg[aria-label]').forEach((e) => e.setAttribute('aria-hidden', 'true'));
 }
 
+// Phone: the chat takes the height the rest of the page leaves (a long title makes the header
+// taller), so the page itself never scrolls; elsewhere Gradio's own height stands.
+function fitPhone() {
+  const chat = $('#chat'), end = $('footer') || $('.gradio-container');
+  if (!chat || !end) return;
+  chat.dataset.height ??= chat.style.height;
+  if (!phone()) { chat.style.height = chat.dataset.height; return; }
+  const fit = (height) => chat.style.setProperty('height', `${Math.max(200, height)}px`, 'important');
+  fit(chat.offsetHeight + innerHeight - (end.getBoundingClientRect().bottom + scrollY));
+  fit(chat.offsetHeight - Math.max(0, document.scrollingElement.scrollHeight - innerHeight));  // the page's margin
+}
+addEventListener('resize', fitPhone);
+
 let pending = 0;
 new MutationObserver(() => {
   clearTimeout(pending);
-  pending = setTimeout(() => { labelRegions(); followConversation(); }, 60);
+  pending = setTimeout(() => { labelRegions(); followConversation(); fitPhone(); }, 60);
 }).observe(document.body, {childList: true, subtree: true, characterData: true, attributeFilter: ['placeholder']});
 
 document.addEventListener('click', (event) => {
