@@ -47,13 +47,21 @@ def audit(page) -> list[dict]:
              "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]]} for v in result["violations"]]
 
 
-def ask(page, question: str) -> None:
-    """Type a question, press Enter, and wait for the reply's quotes."""
-    before = page.locator("#chat blockquote").count()
+def ask(page, question: str) -> list[str]:
+    """Type a question, press Enter, and wait until a new reply is in the chat and, if it quotes,
+    its quotes are marked in the article panel; the reply's quotes as text."""
+    replies = page.locator('#chat [data-testid="bot"]')
+    before = replies.count()
     page.fill("#question textarea", question)
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chat blockquote').length > {before}", timeout=60_000)
-    page.wait_for_timeout(300)
+    page.wait_for_function("""(before) => {
+        const replies = document.querySelectorAll('#chat [data-testid="bot"]');
+        const reply = replies.length > before && replies[replies.length - 1];
+        if (!reply) return false;
+        if (reply.querySelector('a[href^="#a"], a[href^="#c"]')) return reply.classList.contains('qa-shown-answer');
+        return reply.textContent.includes('⚠');  // an error reply quotes nothing
+    }""", arg=before, timeout=60_000)
+    return replies.last.locator("blockquote").all_inner_texts()
 
 
 def audit_views(url: str, screenshots: Path | None = None) -> dict[str, list[dict]]:
