@@ -177,7 +177,7 @@ let pending = 0;
 new MutationObserver(() => {
   clearTimeout(pending);
   pending = setTimeout(() => { labelRegions(); followConversation(); fitPhone(); }, 60);
-}).observe(document.body, {childList: true, subtree: true, characterData: true, attributeFilter: ['placeholder']});
+}).observe(document.body, {childList: true, subtree: true, characterData: true, attributeFilter: ['placeholder', 'aria-label']});
 
 document.addEventListener('click', (event) => {
   const link = event.target.closest && event.target.closest('#chat a[href^="#"]');
