@@ -48,7 +48,10 @@ class Fusion:
     - `heading_penalty`: share a heading (the title, a subheading) loses: it names a subject,
       so it resembles every question about it, but it states little;
     - `neighbour`: share of the better adjacent sentence's score (same paragraph) a sentence
-      gains: the words that pin a question down often stand in the sentence before.
+      gains: the words that pin a question down often stand in the sentence before;
+    - `pairs`: share of the lexical signal given to the question's adjacent syllable pairs
+      (Vietnamese compound words, "dân số", "bệnh viện") against its single syllables; at 0.5
+      both count alike, as in one BM25 over both.
     """
 
     dense_vi: float = 0.25
@@ -62,6 +65,7 @@ class Fusion:
     kind_penalty: float = 0.2
     heading_penalty: float = 0.3
     neighbour: float = 0.0
+    pairs: float = 0.5
 
     def __post_init__(self):
         for name, value in vars(self).items():
@@ -79,7 +83,8 @@ class Signals:
     `dense` cosine, `dense_in_context` (the cosine of the sentence read after the one before it),
     `bm25`, `coverage` (the IDF-weighted share of the text's content words a
     sentence holds; for English, of their Vietnamese renderings), `pair_coverage` (the same
-    over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `translated` (share of an
+    over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `bm25_pairs` (the part
+    of `bm25` owed to adjacent syllable pairs; None: none), `translated` (share of an
     English text's content words the lexicon knows; 1 otherwise) and `weights`, the text's
     content terms with their IDF (what the answer's bold span is chosen by)."""
 
@@ -90,6 +95,7 @@ class Signals:
     pair_coverage: np.ndarray
     translated: float
     weights: Mapping[str, float]
+    bm25_pairs: np.ndarray | None = None  # the part of `bm25` owed to adjacent syllable pairs
 
 
 @dataclass(frozen=True)
@@ -171,10 +177,17 @@ def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
     return bm25 / top if top > 0 else np.zeros_like(bm25)
 
 
+def _lexical(signals: Signals, fusion: Fusion) -> np.ndarray:
+    """BM25 with its single syllables and its syllable pairs weighed by `Fusion.pairs`."""
+    if signals.bm25_pairs is None:
+        return signals.bm25
+    return (1 - fusion.pairs) * (signals.bm25 - signals.bm25_pairs) + fusion.pairs * signals.bm25_pairs
+
+
 def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
     w = fusion.dense_share(language, signals.translated)
     dense = (1 - fusion.in_context) * _rescale_dense(signals.dense) + fusion.in_context * _rescale_dense(signals.dense_in_context)
-    return w * dense + (1 - w) * _rescale_lexical(signals.bm25)
+    return w * dense + (1 - w) * _rescale_lexical(_lexical(signals, fusion))
 
 
 def answer_kind(evidence: Evidence) -> str | None:
@@ -237,16 +250,17 @@ class Retriever:
         if language == EN:  # its names and numbers, and its words put into Vietnamese
             translation = lexicon().translate(text)
             concepts = [r.vietnamese for r in translation.renderings]
-            bm25 = lexical_index.score(without_english_function_words(text)).bm25
-            bm25 = bm25 + lexical_index.concept_bm25(concepts)
+            names = lexical_index.score(without_english_function_words(text))
+            translated, translated_pairs = lexical_index.concept_bm25_parts(concepts)
+            bm25, bm25_pairs = names.bm25 + translated, names.bm25_pairs + translated_pairs
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
             coverage = self.accented.concept_coverage(concepts)
             words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
             weights = self.accented.content_weights(words)
-            return Signals(dense, in_context, bm25, coverage, coverage, translation.share, weights)
+            return Signals(dense, in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs)
         lexical = lexical_index.score(text)
         return Signals(dense, in_context, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
-                       lexical_index.content_weights(text))
+                       lexical_index.content_weights(text), lexical.bm25_pairs)
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;
