@@ -44,6 +44,7 @@ class LexicalScores:
     bm25: np.ndarray
     coverage: np.ndarray
     pair_coverage: np.ndarray  # the same over adjacent syllable pairs: Vietnamese compound words
+    bm25_pairs: np.ndarray  # the part of `bm25` owed to adjacent syllable pairs (compound words)
 
 
 class LexicalIndex:
@@ -110,19 +111,31 @@ class LexicalIndex:
         """BM25 of a translated question, each concept counted once: per sentence, the best
         score among its alternative phrasings, summed over concepts (a structured query in the
         manner of Pirkola 1998, so a word with many renderings does not outweigh the rest)."""
-        total = np.zeros(len(self.doc_terms), np.float32)
+        return self.concept_bm25_parts(concepts)[0]
+
+    def concept_bm25_parts(self, concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """`concept_bm25`, and per sentence the part of it owed to adjacent syllable pairs (of
+        the phrasing that scored best)."""
+        total, pairs = np.zeros(len(self.doc_terms), np.float32), np.zeros(len(self.doc_terms), np.float32)
         for concept in concepts:
-            best = np.zeros_like(total)
+            best, best_pairs = np.zeros_like(total), np.zeros_like(total)
             for phrasing in concept:
                 known = [t for t in dict.fromkeys(lexical_terms(phrasing, self.folded)) if t in self.vocabulary]
                 if known:
-                    best = np.maximum(best, np.asarray(self.bm25.get_scores(known), np.float32))
+                    score = np.asarray(self.bm25.get_scores(known), np.float32)
+                    part = self._scores([t for t in known if "_" in t])
+                    better = score > best
+                    best, best_pairs = np.where(better, score, best), np.where(better, part, best_pairs)
             total += best
-        return total
+            pairs += best_pairs
+        return total, pairs
+
+    def _scores(self, known: list[str]) -> np.ndarray:
+        return np.asarray(self.bm25.get_scores(known), np.float32) if known else np.zeros(len(self.doc_terms), np.float32)
 
     def score(self, text: str) -> LexicalScores:
         terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
         known = [t for t in terms if t in self.vocabulary]
-        bm25 = self.bm25.get_scores(known) if known else np.zeros(len(self.doc_terms), np.float32)
-        return LexicalScores(np.asarray(bm25, np.float32), self.coverage(self.content_weights(text)),
-                             self.coverage(self.content_weights(text, pairs=True)))
+        return LexicalScores(self._scores(known), self.coverage(self.content_weights(text)),
+                             self.coverage(self.content_weights(text, pairs=True)),
+                             self._scores([t for t in known if "_" in t]))

@@ -48,7 +48,12 @@ class Fusion:
     - `heading_penalty`: share a heading (the title, a subheading) loses: it names a subject,
       so it resembles every question about it, but it states little;
     - `neighbour`: share of the better adjacent sentence's score (same paragraph) a sentence
-      gains: the words that pin a question down often stand in the sentence before.
+      gains: the words that pin a question down often stand in the sentence before;
+    - `pairs`: share of the lexical signal given to the question's adjacent syllable pairs
+      (Vietnamese compound words, "dân số", "bệnh viện") against its single syllables; at 0.5
+      both count alike, as in one BM25 over both;
+    - `lexical_in_context`: share of the lexical signal taken from BM25 over the sentence read
+      after the one before it in its paragraph (the lexical twin of `in_context`).
     """
 
     dense_vi: float = 0.25
@@ -62,6 +67,8 @@ class Fusion:
     kind_penalty: float = 0.2
     heading_penalty: float = 0.3
     neighbour: float = 0.0
+    pairs: float = 0.5
+    lexical_in_context: float = 0.0
 
     def __post_init__(self):
         for name, value in vars(self).items():
@@ -79,7 +86,8 @@ class Signals:
     `dense` cosine, `dense_in_context` (the cosine of the sentence read after the one before it),
     `bm25`, `coverage` (the IDF-weighted share of the text's content words a
     sentence holds; for English, of their Vietnamese renderings), `pair_coverage` (the same
-    over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `translated` (share of an
+    over adjacent syllable pairs, Vietnamese compound words; for English, `coverage`), `bm25_pairs` (the part
+    of `bm25` owed to adjacent syllable pairs; None: none), `translated` (share of an
     English text's content words the lexicon knows; 1 otherwise) and `weights`, the text's
     content terms with their IDF (what the answer's bold span is chosen by)."""
 
@@ -90,6 +98,9 @@ class Signals:
     pair_coverage: np.ndarray
     translated: float
     weights: Mapping[str, float]
+    bm25_pairs: np.ndarray | None = None  # the part of `bm25` owed to adjacent syllable pairs
+    bm25_in_context: np.ndarray | None = None  # BM25 over the sentence read after the one before it
+    bm25_pairs_in_context: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -171,10 +182,27 @@ def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
     return bm25 / top if top > 0 else np.zeros_like(bm25)
 
 
+def _weigh_pairs(bm25: np.ndarray, pairs: np.ndarray | None, fusion: Fusion) -> np.ndarray:
+    """BM25 with its single syllables and its syllable pairs weighed by `Fusion.pairs`, rescaled."""
+    if pairs is not None:
+        bm25 = (1 - fusion.pairs) * (bm25 - pairs) + fusion.pairs * pairs
+    return _rescale_lexical(bm25)
+
+
+def _lexical(signals: Signals, fusion: Fusion) -> np.ndarray:
+    """The rescaled lexical signal: the sentence's BM25, mixed with that of the sentence read in
+    context by `Fusion.lexical_in_context`."""
+    own = _weigh_pairs(signals.bm25, signals.bm25_pairs, fusion)
+    if not fusion.lexical_in_context or signals.bm25_in_context is None:
+        return own
+    window = _weigh_pairs(signals.bm25_in_context, signals.bm25_pairs_in_context, fusion)
+    return (1 - fusion.lexical_in_context) * own + fusion.lexical_in_context * window
+
+
 def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
     w = fusion.dense_share(language, signals.translated)
     dense = (1 - fusion.in_context) * _rescale_dense(signals.dense) + fusion.in_context * _rescale_dense(signals.dense_in_context)
-    return w * dense + (1 - w) * _rescale_lexical(signals.bm25)
+    return w * dense + (1 - w) * _lexical(signals, fusion)
 
 
 def answer_kind(evidence: Evidence) -> str | None:
@@ -224,29 +252,46 @@ class Retriever:
         self.accented = LexicalIndex(index.match_texts, folded=False)
         self.folded = LexicalIndex(index.match_texts, folded=True)
         self.shape = ArticleShape.of(index.chunks)
+        texts = index.match_texts
+        windows = [texts[b] + " " + t if b >= 0 else t for t, b in zip(texts, self.shape.before)]
+        self.accented_in_context = LexicalIndex(windows, folded=False)
+        self.folded_in_context = LexicalIndex(windows, folded=True)
 
     def lexical_for(self, language: str) -> LexicalIndex:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""
         return self.accented if language == VI else self.folded
 
+    def _bm25(self, lexical_index: LexicalIndex, text: str, language: str,
+              concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """The text's BM25 in that index and the part of it owed to syllable pairs; an English
+        text is its names and numbers and the Vietnamese renderings of its words (`concepts`)."""
+        if language != EN:
+            lexical = lexical_index.score(text)
+            return lexical.bm25, lexical.bm25_pairs
+        names = lexical_index.score(without_english_function_words(text))
+        translated, translated_pairs = lexical_index.concept_bm25_parts(concepts)
+        return names.bm25 + translated, names.bm25_pairs + translated_pairs
+
     def _signals(self, text: str, dense_views: np.ndarray, language: str) -> Signals:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
         dense = np.maximum(text_view, folded_view) if language == VI_NODIAC else text_view
-        in_context = dense_views[VIEWS.index("window")]
+        dense_in_context = dense_views[VIEWS.index("window")]
         lexical_index = self.lexical_for(language)
+        windows = self.accented_in_context if language == VI else self.folded_in_context
+        translation = lexicon().translate(text) if language == EN else None
+        concepts = [r.vietnamese for r in translation.renderings] if translation else []
+        bm25, bm25_pairs = self._bm25(lexical_index, text, language, concepts)
+        in_context = dict(zip(("bm25_in_context", "bm25_pairs_in_context"), self._bm25(windows, text, language, concepts)))
         if language == EN:  # its names and numbers, and its words put into Vietnamese
-            translation = lexicon().translate(text)
-            concepts = [r.vietnamese for r in translation.renderings]
-            bm25 = lexical_index.score(without_english_function_words(text)).bm25
-            bm25 = bm25 + lexical_index.concept_bm25(concepts)
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
             coverage = self.accented.concept_coverage(concepts)
             words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
             weights = self.accented.content_weights(words)
-            return Signals(dense, in_context, bm25, coverage, coverage, translation.share, weights)
+            return Signals(dense, dense_in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs,
+                           **in_context)
         lexical = lexical_index.score(text)
-        return Signals(dense, in_context, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
-                       lexical_index.content_weights(text))
+        return Signals(dense, dense_in_context, bm25, lexical.coverage, lexical.pair_coverage, 1.0,
+                       lexical_index.content_weights(text), bm25_pairs, **in_context)
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;

@@ -55,7 +55,8 @@ GRIDS = {
     "dense_vi": SHARE_GRID, "dense_vi_nodiac": SHARE_GRID, "dense_en": SHARE_GRID,
     "dense_untranslated": SHARE_GRID, "in_context": SHARE_GRID, "context_opens": SHARE_GRID, "context_refers": SHARE_GRID,
     "context_plain": SHARE_GRID,
-    "kind_penalty": SHARE_GRID, "heading_penalty": SHARE_GRID, "neighbour": SHARE_GRID,
+    "kind_penalty": SHARE_GRID, "heading_penalty": SHARE_GRID, "neighbour": SHARE_GRID, "pairs": SHARE_GRID,
+    "lexical_in_context": SHARE_GRID,
 }
 FOREIGN_PER_ARTICLE = 18  # other articles' questions asked of each article
 
@@ -164,6 +165,10 @@ class Ranking:
         self.valid, self.good = np.zeros(shape, bool), np.zeros(shape, bool)
         self.dense, self.dense_in_context, self.bm25 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         self.ctx_dense, self.ctx_dense_in_context, self.ctx_bm25 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.pairs, self.ctx_pairs = np.zeros(shape), np.zeros(shape)  # raw BM25 of syllable pairs; `bm25` raw too
+        # BM25 over the sentences read after the one before (raw, and its syllable pairs)
+        self.window, self.window_pairs = np.zeros(shape), np.zeros(shape)
+        self.ctx_window, self.ctx_window_pairs = np.zeros(shape), np.zeros(shape)
         self.kind_ok, self.heading = np.ones(shape, bool), np.zeros(shape, bool)
         self.before, self.after = np.full(shape, width), np.full(shape, width)
         self.has_ctx = np.zeros(n, bool)
@@ -172,17 +177,21 @@ class Ranking:
         self.translated = np.ones(n)
         self.group = np.array([c.group for c in self.cases])
         self.rows = np.arange(n)[:, None]
-        from assistant.retrieval import _rescale_dense, _rescale_lexical
+        from assistant.retrieval import _rescale_dense
 
         for i, case in enumerate(self.cases):
             ev, sh, m = case.evidence, case.shape, len(case.good)
             self.valid[i, :m], self.good[i, :m] = True, case.good
-            self.dense[i, :m], self.bm25[i, :m] = _rescale_dense(ev.own.dense), _rescale_lexical(ev.own.bm25)
+            self.dense[i, :m], self.bm25[i, :m] = _rescale_dense(ev.own.dense), ev.own.bm25
+            self.pairs[i, :m] = 0 if ev.own.bm25_pairs is None else ev.own.bm25_pairs
+            self.window[i, :m], self.window_pairs[i, :m] = ev.own.bm25_in_context, ev.own.bm25_pairs_in_context
             self.dense_in_context[i, :m] = _rescale_dense(ev.own.dense_in_context)
             if ev.context is not None:
                 self.has_ctx[i] = True
-                self.ctx_dense[i, :m], self.ctx_bm25[i, :m] = (_rescale_dense(ev.context.dense),
-                                                               _rescale_lexical(ev.context.bm25))
+                self.ctx_dense[i, :m], self.ctx_bm25[i, :m] = _rescale_dense(ev.context.dense), ev.context.bm25
+                self.ctx_pairs[i, :m] = 0 if ev.context.bm25_pairs is None else ev.context.bm25_pairs
+                self.ctx_window[i, :m] = ev.context.bm25_in_context
+                self.ctx_window_pairs[i, :m] = ev.context.bm25_pairs_in_context
                 self.ctx_dense_in_context[i, :m] = _rescale_dense(ev.context.dense_in_context)
             kind = answer_kind(ev)
             if kind is not None:
@@ -192,15 +201,31 @@ class Ranking:
             self.after[i, :m] = np.where(sh.after >= 0, sh.after, width)
             self.translated[i] = ev.own.translated
 
+    @staticmethod
+    def _weigh_pairs(bm25: np.ndarray, pairs: np.ndarray, f: Fusion) -> np.ndarray:
+        """Raw BM25 with its syllable pairs weighed by `f.pairs`, rescaled per case so that the
+        best sentence scores 1 (mirrors `retrieval._weigh_pairs`)."""
+        mixed = (1 - f.pairs) * (bm25 - pairs) + f.pairs * pairs
+        top = mixed.max(axis=1, keepdims=True)
+        return np.where(top > 0, mixed / np.where(top > 0, top, 1), 0.0)
+
+    def _lexical(self, bm25, pairs, window, window_pairs, f: Fusion) -> np.ndarray:
+        """Mirrors `retrieval._lexical`."""
+        own = self._weigh_pairs(bm25, pairs, f)
+        if not f.lexical_in_context:
+            return own
+        return (1 - f.lexical_in_context) * own + f.lexical_in_context * self._weigh_pairs(window, window_pairs, f)
+
     def fused(self, f: Fusion) -> np.ndarray:
         """The fused score of every sentence of every case (mirrors `retrieval.fuse`)."""
         w = np.select([self.language == VI, self.language == VI_NODIAC], [f.dense_vi, f.dense_vi_nodiac], f.dense_en)
         w = np.where(self.language == EN, w + (f.dense_untranslated - w) * (1 - self.translated), w)[:, None]
         v = f.in_context
-        fused = w * ((1 - v) * self.dense + v * self.dense_in_context) + (1 - w) * self.bm25
+        fused = w * ((1 - v) * self.dense + v * self.dense_in_context) + (1 - w) * self._lexical(self.bm25, self.pairs, self.window, self.window_pairs, f)
         share = np.select([self.cue == OPENS, self.cue == REFERS], [f.context_opens, f.context_refers], f.context_plain)
         share = (share * self.has_ctx)[:, None]
-        context = w * ((1 - v) * self.ctx_dense + v * self.ctx_dense_in_context) + (1 - w) * self.ctx_bm25
+        context = (w * ((1 - v) * self.ctx_dense + v * self.ctx_dense_in_context)
+                   + (1 - w) * self._lexical(self.ctx_bm25, self.ctx_pairs, self.ctx_window, self.ctx_window_pairs, f))
         fused = (1 - share) * fused + share * context
         if f.neighbour:
             padded = np.pad(fused, ((0, 0), (0, 1)))
