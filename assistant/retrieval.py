@@ -281,17 +281,17 @@ class Retriever:
         translation = lexicon().translate(text) if language == EN else None
         concepts = [r.vietnamese for r in translation.renderings] if translation else []
         bm25, bm25_pairs = self._bm25(lexical_index, text, language, concepts)
-        in_context = dict(zip(("bm25_in_context", "bm25_pairs_in_context"), self._bm25(windows, text, language, concepts)))
+        window_bm25, window_pairs = self._bm25(windows, text, language, concepts)
         if language == EN:  # its names and numbers, and its words put into Vietnamese
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
             coverage = self.accented.concept_coverage(concepts)
             words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
             weights = self.accented.content_weights(words)
             return Signals(dense, dense_in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs,
-                           **in_context)
+                           window_bm25, window_pairs)
         lexical = lexical_index.score(text)
         return Signals(dense, dense_in_context, bm25, lexical.coverage, lexical.pair_coverage, 1.0,
-                       lexical_index.content_weights(text), bm25_pairs, **in_context)
+                       lexical_index.content_weights(text), bm25_pairs, window_bm25, window_pairs)
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;
