@@ -228,7 +228,10 @@ def test_on_a_phone_the_box_is_in_view_the_answer_stays_and_one_area_scrolls(bro
     assert not page.locator("#source-column").is_visible()
     page.get_by_role("button", name="Xem bài báo").click()  # the article opens over the chat
     assert page.locator("#source-column").is_visible()
-    assert "825 vị trí có phủ sóng 4G" in page.locator('#source-panel mark[data-rank="1"]').inner_text()
+    best = page.locator('#source-panel mark[data-rank="1"]')
+    assert "825 vị trí có phủ sóng 4G" in best.inner_text()
+    page.wait_for_function("""() => { const r = document.querySelector('#source-panel mark[data-rank="1"]')
+        .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }""", timeout=5_000)  # scrolled to
     page.keyboard.press("Escape")
     assert not page.locator("#source-column").is_visible()
     page.context.close()

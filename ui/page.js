@@ -74,7 +74,7 @@ function markQuotes(quotes) {
 // Scroll the article panel, never the page, so that `element` stands in its middle.
 function reveal(element) {
   const box = column();
-  if (!element || !box || !box.offsetParent) return;
+  if (!element || !box || !box.getClientRects().length) return;  // hidden: a phone's closed article
   const offset = element.getBoundingClientRect().top - box.getBoundingClientRect().top;
   box.scrollTo({top: box.scrollTop + offset - box.clientHeight / 2, behavior: 'smooth'});
 }
@@ -100,7 +100,9 @@ function paragraphOf(start) {
 const articleOpen = () => !!column()?.classList.contains('qa-open');
 function openArticle(open) {
   column()?.classList.toggle('qa-open', open);
-  if (open) column()?.focus(); else $('#article-toggle')?.focus();
+  if (!open) { $('#article-toggle')?.focus(); return; }
+  column()?.focus({preventScroll: true});
+  reveal($('#source-panel mark[data-rank="1"]'));
 }
 
 // After every answer the next keystrokes go to the box: Gradio disables it while answering, so
