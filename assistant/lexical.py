@@ -133,9 +133,12 @@ class LexicalIndex:
     def _scores(self, known: list[str]) -> np.ndarray:
         return np.asarray(self.bm25.get_scores(known), np.float32) if known else np.zeros(len(self.doc_terms), np.float32)
 
+    def bm25_parts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's BM25 per sentence, and the part of it owed to adjacent syllable pairs."""
+        known = [t for t in dict.fromkeys(lexical_terms(text, self.folded)) if t in self.vocabulary]
+        return self._scores(known), self._scores([t for t in known if "_" in t])
+
     def score(self, text: str) -> LexicalScores:
-        terms = list(dict.fromkeys(lexical_terms(text, self.folded)))
-        known = [t for t in terms if t in self.vocabulary]
-        return LexicalScores(self._scores(known), self.coverage(self.content_weights(text)),
-                             self.coverage(self.content_weights(text, pairs=True)),
-                             self._scores([t for t in known if "_" in t]))
+        bm25, pairs = self.bm25_parts(text)
+        return LexicalScores(bm25, self.coverage(self.content_weights(text)),
+                             self.coverage(self.content_weights(text, pairs=True)), pairs)

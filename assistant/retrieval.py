@@ -261,16 +261,14 @@ class Retriever:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""
         return self.accented if language == VI else self.folded
 
-    def _bm25(self, lexical_index: LexicalIndex, text: str, language: str,
-              concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
-        """The text's BM25 in that index and the part of it owed to syllable pairs; an English
-        text is its names and numbers and the Vietnamese renderings of its words (`concepts`)."""
-        if language != EN:
-            lexical = lexical_index.score(text)
-            return lexical.bm25, lexical.bm25_pairs
-        names = lexical_index.score(without_english_function_words(text))
+    @staticmethod
+    def _english_bm25(lexical_index: LexicalIndex, text: str,
+                      concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """An English text's BM25 in that index and the part of it owed to syllable pairs: its
+        names and numbers, and the Vietnamese renderings of its words (`concepts`)."""
+        names, names_pairs = lexical_index.bm25_parts(without_english_function_words(text))
         translated, translated_pairs = lexical_index.concept_bm25_parts(concepts)
-        return names.bm25 + translated, names.bm25_pairs + translated_pairs
+        return names + translated, names_pairs + translated_pairs
 
     def _signals(self, text: str, dense_views: np.ndarray, language: str) -> Signals:
         text_view, folded_view = dense_views[VIEWS.index("text")], dense_views[VIEWS.index("folded")]
@@ -278,11 +276,11 @@ class Retriever:
         dense_in_context = dense_views[VIEWS.index("window")]
         lexical_index = self.lexical_for(language)
         windows = self.accented_in_context if language == VI else self.folded_in_context
-        translation = lexicon().translate(text) if language == EN else None
-        concepts = [r.vietnamese for r in translation.renderings] if translation else []
-        bm25, bm25_pairs = self._bm25(lexical_index, text, language, concepts)
-        window_bm25, window_pairs = self._bm25(windows, text, language, concepts)
         if language == EN:  # its names and numbers, and its words put into Vietnamese
+            translation = lexicon().translate(text)
+            concepts = [r.vietnamese for r in translation.renderings]
+            bm25, bm25_pairs = self._english_bm25(lexical_index, text, concepts)
+            window_bm25, window_pairs = self._english_bm25(windows, text, concepts)
             # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
             coverage = self.accented.concept_coverage(concepts)
             words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
@@ -290,8 +288,9 @@ class Retriever:
             return Signals(dense, dense_in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs,
                            window_bm25, window_pairs)
         lexical = lexical_index.score(text)
-        return Signals(dense, dense_in_context, bm25, lexical.coverage, lexical.pair_coverage, 1.0,
-                       lexical_index.content_weights(text), bm25_pairs, window_bm25, window_pairs)
+        window_bm25, window_pairs = windows.bm25_parts(text)
+        return Signals(dense, dense_in_context, lexical.bm25, lexical.coverage, lexical.pair_coverage, 1.0,
+                       lexical_index.content_weights(text), lexical.bm25_pairs, window_bm25, window_pairs)
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;

@@ -47,7 +47,7 @@ def test_article_panel_numbers_paragraphs_from_the_title_and_offsets_every_parag
         assert f'<p id="p{n}"><sup>{n}</sup> <span class="qa-text" data-start="{start}">' in panel
 
 
-def test_article_panel_shows_metadata_and_never_renders_html(tmp_path):
+def test_article_panel_shows_metadata_and_never_renders_html():
     from index.article import Article
 
     article = Article.from_text("Tiêu đề <b>đậm</b>\nThứ Năm, 17/10/2024 08:00\nGiá vé là $5 <script>alert(1)</script>."
