@@ -30,7 +30,7 @@ from index.vietnamese import fold_diacritics, words
 
 from .answer_type import NUMBER, answer_spans
 from .question import EN, VI_NODIAC
-from .retrieval import Retrieval
+from .retrieval import Evidence, Retrieval
 
 # The evidence the model weighs, in the order of its inputs.
 FEATURES = (
@@ -57,13 +57,14 @@ FEATURES = (
 )
 
 
-def missing_numbers(terms: tuple[str, ...]) -> tuple[str, ...]:
-    """The missing terms written with a digit: numbers and codes ("2019", "5G")."""
-    return tuple(t for t in terms if any(c.isdigit() for c in t))
+def missing_numbers(evidence: Evidence) -> tuple[str, ...]:
+    """The missing terms the question writes with a digit: numbers and codes ("2019", "5G")."""
+    return tuple(t for t in evidence.missing_terms if t in evidence.question.numbers)
 
 
-def missing_names(terms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(t for t in terms if not any(c.isdigit() for c in t))
+def missing_names(evidence: Evidence) -> tuple[str, ...]:
+    """The other missing terms: names ("Smith", "thu3" for "Thủ")."""
+    return tuple(t for t in evidence.missing_terms if t not in evidence.question.numbers)
 
 
 def features(retrieval: Retrieval) -> np.ndarray:
@@ -75,7 +76,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
     best_cosine = float(own.dense.max())
     kind = retrieval.answer_kind
     noun = question.counted_noun
-    missing = missing_names(evidence.missing_terms)
+    missing = missing_names(evidence)
     values = {
         "coverage": top.coverage,
         "coverage_best": float(own.coverage.max()),
@@ -154,7 +155,7 @@ class Judge:
 
     def decide(self, retrieval: Retrieval) -> Verdict:
         """Answer or decline, with the reason in words."""
-        numbers = missing_numbers(retrieval.evidence.missing_terms)
+        numbers = missing_numbers(retrieval.evidence)
         if numbers:
             return Verdict(False, "the article never mentions " + ", ".join(numbers), 0.0)
         x = features(retrieval)
@@ -173,7 +174,7 @@ def _explain(feature: str, x: np.ndarray, retrieval: Retrieval) -> str:
     """The evidence that weighed most against answering, in words."""
     value = dict(zip(FEATURES, x))
     if feature in ("missing_names", "missing_share"):
-        return "the article never mentions " + ", ".join(missing_names(retrieval.evidence.missing_terms))
+        return "the article never mentions " + ", ".join(missing_names(retrieval.evidence))
     if feature in ("pair_coverage", "pair_coverage_best"):
         return f"the best sentence holds {value['pair_coverage']:.0%} of the question's compound words"
     if feature in ("coverage", "coverage_best", "translated", "bm25", "length"):

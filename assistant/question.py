@@ -80,6 +80,7 @@ class Question:
     about_article: bool = False  # asks what the whole article says ("Tóm tắt bài báo")
     asks_quantity: bool = False  # "bao nhiêu", "how many": the answer is written with digits
     counted_noun: str | None = None  # what a Vietnamese "bao nhiêu …" counts, folded
+    numbers: tuple[str, ...] = ()  # the specific terms written with a digit ("2019", "5g")
 
     def __post_init__(self):
         if not self.content:
@@ -171,6 +172,17 @@ def looks_vietnamese(word: str) -> bool:
     return bool(_VI_SYLLABLE.match(word.lower()))
 
 
+def number_term(word: str) -> str:
+    """The canonical form of a word written with a digit: a number ("3.350" → "3350") or a code ("5g")."""
+    return canonical_number(word) if not any(c.isalpha() for c in word) else word.lower()
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    """The words written with a digit, as canonical forms. Told apart here because a canonical
+    syllable carries its tone as a digit: "thu3" is the name "Thủ", not a code."""
+    return tuple(dict.fromkeys(number_term(w) for w in words(text) if any(c.isdigit() for c in w)))
+
+
 def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     """Numbers, codes ("5G") and names the answer would have to contain, each as the forms of
     which the article must use at least one.
@@ -185,7 +197,7 @@ def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     tokens = [(word, i == 0) for sentence in sentences(text) for i, word in enumerate(words(sentence))]
     for word, opens in tokens:
         if any(c.isdigit() for c in word):
-            found.append((canonical_number(word) if not any(c.isalpha() for c in word) else word.lower(),))
+            found.append((number_term(word),))
         elif language == VI and (not opens or word.isupper()) and word[0].isupper():
             found.append((canonical_syllable(word),))
     if language != VI:
@@ -219,4 +231,5 @@ def read_question(raw: object) -> Question:
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
         content=without_framing(text), about_article=is_about_article(text),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
+        numbers=numbers(text),
     )

@@ -21,7 +21,7 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
-from index.vietnamese import canonical_syllable
+from index.vietnamese import canonical_syllable, numbers_written_otherwise
 
 from .answer_type import KINDS, answer_spans
 from .background import background_vectors
@@ -256,6 +256,7 @@ class Retriever:
         windows = [texts[b] + " " + t if b >= 0 else t for t, b in zip(texts, self.shape.before)]
         self.accented_in_context = LexicalIndex(windows, folded=False)
         self.folded_in_context = LexicalIndex(windows, folded=True)
+        self.numbers_written_otherwise = set().union(*map(numbers_written_otherwise, texts))
 
     def lexical_for(self, language: str) -> LexicalIndex:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""
@@ -294,12 +295,15 @@ class Retriever:
 
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;
-        for an English question also the foreign names in it ("Who painted the Mona Lisa?")."""
+        for an English question also the foreign names in it ("Who painted the Mona Lisa?").
+        A number counts as used when the article writes it within a code or as a Roman numeral
+        ("AS-206" in "AS206", "giai đoạn 2" in "Giai đoạn II")."""
         vocabulary = self.lexical_for(question.language).vocabulary
         terms = list(question.specific_terms)
         if question.language == EN:
             terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
-        return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms))
+        written = vocabulary | {n for n in question.numbers if n in self.numbers_written_otherwise}
+        return tuple(" / ".join(forms) for forms in terms if written.isdisjoint(forms))
 
     def evidence(self, question: Question, previous: Question | None = None) -> Evidence:
         """Measure a question (and, with the previous question, the two read together)."""

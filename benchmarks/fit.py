@@ -305,7 +305,7 @@ def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, list[Ca
 
 def _ruled_out(case: Case) -> bool:
     """Declined by the hard rule (a number or code the article never writes), before the model."""
-    return bool(missing_numbers(case.evidence.missing_terms))
+    return bool(missing_numbers(case.evidence))
 
 
 def _boosted(x: np.ndarray, y: np.ndarray):

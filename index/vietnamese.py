@@ -65,6 +65,23 @@ def canonical_number(raw: str) -> str:
     return raw.replace(",", ".")
 
 
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")  # up to XXXIX: "Giai đoạn II", "thế kỷ XV"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def numbers_written_otherwise(text: str) -> set[str]:
+    """Canonical numbers the text writes other than as a number of their own: the digits of a
+    code ("AS206" → "206", "4G" → "4") and Roman numerals in capitals ("II" → "2", "XV" → "15")."""
+    found = set()
+    for word in words(text):
+        if any(c.isalpha() for c in word) and any(c.isdigit() for c in word):
+            found.update(canonical_number(run) for run in re.findall(r"\d+", word))
+        elif word and _ROMAN.fullmatch(word):
+            values = [_ROMAN_VALUES[c] for c in word]
+            found.add(str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))))
+    return found
+
+
 def words(text: str) -> list[str]:
     """The text's words and numbers, NFC, in order ("TT&TT" stays one word)."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text))

@@ -64,3 +64,16 @@ def test_index_type_follows_the_number_of_vectors_and_scores_stay_exact(monkeypa
     for index in (exact, approximate):
         assert np.allclose(vectors.all_scores(index, queries), queries @ data.T, atol=1e-5)
     assert faiss.deserialize_index(faiss.serialize_index(approximate)).hnsw.efSearch == vectors.HNSW_EF_SEARCH
+
+
+def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path, fake_embedder):
+    from assistant.question import read_question
+    from assistant.retrieval import Retriever
+
+    path = tmp_path / "article.txt"
+    path.write_text("Mạng DECnet\nDECnet Giai đoạn II ra đời sau chuyến bay AS206. Mạng 4G phủ 95% dân số.\n", "utf-8")
+    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
+    retriever = Retriever(index, fake_embedder)
+    assert retriever.missing_terms(read_question("DECnet giai đoạn 2 trở thành gì?")) == ()
+    assert retriever.missing_terms(read_question("Có bao nhiêu người trên chuyến bay AS-206?")) == ("as",)  # a name
+    assert retriever.missing_terms(read_question("Mạng 5G phủ bao nhiêu dân số?")) == ("5g",)

@@ -1,6 +1,6 @@
 import pytest
 
-from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, lexical_terms
+from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, lexical_terms, numbers_written_otherwise
 from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
 
 
@@ -69,3 +69,14 @@ def test_followup_cues():
 ])
 def test_specific_terms_include_vietnamese_names_typed_without_marks(question, terms):
     assert read_question(question).specific_terms == terms
+
+
+def test_numbers_are_told_from_names_whose_tone_is_a_digit():
+    question = read_question("Ai là Thủ tướng Đông Đức năm 1990, trước trạm 5G?")
+    assert ("thu3",) in question.specific_terms  # the name, its tone written as a digit
+    assert question.numbers == ("1990", "5g")
+
+
+def test_numbers_written_within_codes_or_as_roman_numerals():
+    written = numbers_written_otherwise("Chuyến bay AS206, mạng 4G, DECnet Giai đoạn II, thế kỷ XV; năm 2024")
+    assert written == {"206", "4", "2", "15"}  # "2024" is a number of its own: the index has it
