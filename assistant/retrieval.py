@@ -302,8 +302,8 @@ class Retriever:
         terms = list(question.specific_terms)
         if question.language == EN:
             terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
-        written = vocabulary | {n for n in question.numbers if n in self.numbers_written_otherwise}
-        return tuple(" / ".join(forms) for forms in terms if written.isdisjoint(forms))
+        otherwise = self.numbers_written_otherwise.intersection(question.numbers)
+        return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms) and otherwise.isdisjoint(forms))
 
     def evidence(self, question: Question, previous: Question | None = None) -> Evidence:
         """Measure a question (and, with the previous question, the two read together)."""
