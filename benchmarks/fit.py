@@ -277,9 +277,10 @@ def _folds(groups: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.array(ids[i::k]) for i in range(k)]
 
 
-def fit_fusion(ranking: Ranking, start: Fusion, k: int) -> tuple[Fusion, dict]:
-    """The knobs fitted on all cases, and the first-quote accuracy of the hand-set and the fitted
-    knobs on held-out articles (each fold's knobs fitted on the other articles)."""
+def fit_fusion(ranking: Ranking, start: Fusion, k: int) -> tuple[Fusion, dict, set[int]]:
+    """The knobs fitted on all cases, the first-quote accuracy of the hand-set and the fitted
+    knobs on held-out articles (each fold's knobs fitted on the other articles), and the ids of
+    the cases whose first quote held the answer there."""
     n = len(ranking.cases)
     before, after = np.zeros(n, bool), np.zeros(n, bool)
     for fold in _folds(ranking.group, k):
@@ -294,7 +295,8 @@ def fit_fusion(ranking: Ranking, start: Fusion, k: int) -> tuple[Fusion, dict]:
     parts["after the previous question"] = synthetic
     report = {name: {"questions": int(mine.sum()), "ranking@1 before": round(float(before[mine].mean()), 4),
                      "ranking@1 after": round(float(after[mine].mean()), 4)} for name, mine in parts.items()}
-    return final, {"held_out": report}
+    right = {id(c) for c, ok in zip(ranking.cases, after) if ok}
+    return final, {"held_out": report}, right
 
 
 def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, list[Case]]:
@@ -340,7 +342,10 @@ KINDS = {
 }
 
 
-def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float) -> tuple[Judge, dict]:
+def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float, right: set[int]) -> tuple[Judge, dict]:
+    """The judge fitted on all cases and, per language on held-out articles, its operating point,
+    what it declines there and recall@1 (answered, and the first quote, ranked by knobs fitted on
+    the other articles, holds the answer: `right` holds those cases' ids)."""
     x, kept = judge_matrix(cases, fusion)
     y = np.array([c.row["answerable"] for c in kept])
     groups = np.array([c.group for c in kept])
@@ -361,7 +366,9 @@ def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float) -> tuple[
             return {name: round(float((oof[pool] < t).mean()), 4) if pool.any() else None for name, pool in pools.items()}
 
         curve[lang] = [{"threshold": float(t), **declined(t)} for t in grid]
-        report[lang] = {"threshold": thresholds[lang], **{f"{n} declined": v for n, v in declined(thresholds[lang]).items()},
+        answered_right = (oof >= thresholds[lang]) & np.array([id(c) in right for c in kept])
+        report[lang] = {"threshold": thresholds[lang], "recall@1": round(float(answered_right[mine & y].mean()), 4),
+                        **{f"{n} declined": v for n, v in declined(thresholds[lang]).items()},
                         **{f"{n} questions": int(pool.sum()) for n, pool in pools.items()}}
     baseline, trees = export_trees(_boosted(x[~ruled_out], y[~ruled_out]))
     typical = tuple(round(float(v), 6) for v in np.median(x[y], axis=0))
@@ -422,9 +429,9 @@ def main() -> None:
 def fit_and_write(cases: list[Case], sets, args) -> None:
     start = Fusion()  # the hand-set knobs, before any fitting
     print("Fitting the ranking…", file=sys.stderr)
-    fusion, ranking_report = fit_fusion(Ranking(cases), start, args.folds)
+    fusion, ranking_report, right = fit_fusion(Ranking(cases), start, args.folds)
     print("Fitting the judge…", file=sys.stderr)
-    judge, judge_report = fit_judge(cases, fusion, args.folds, args.max_declined)
+    judge, judge_report = fit_judge(cases, fusion, args.folds, args.max_declined, right)
     report = {"ranking": ranking_report, "answerability": judge_report["held_out"]}
     print(json.dumps(report, indent=1))
     if args.dry_run:
