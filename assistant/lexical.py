@@ -120,12 +120,9 @@ class LexicalIndex:
         for concept in concepts:
             best, best_pairs = np.zeros_like(total), np.zeros_like(total)
             for phrasing in concept:
-                known = [t for t in dict.fromkeys(lexical_terms(phrasing, self.folded)) if t in self.vocabulary]
-                if known:
-                    score = np.asarray(self.bm25.get_scores(known), np.float32)
-                    part = self._scores([t for t in known if "_" in t])
-                    better = score > best
-                    best, best_pairs = np.where(better, score, best), np.where(better, part, best_pairs)
+                score, part = self.bm25_parts(phrasing)
+                better = score > best
+                best, best_pairs = np.where(better, score, best), np.where(better, part, best_pairs)
             total += best
             pairs += best_pairs
         return total, pairs

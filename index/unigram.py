@@ -7,7 +7,8 @@ from the file's own sections, so only the segmentation is reimplemented: the bes
 of each word, ties to the earlier-starting piece, a character no piece covers becomes `<unk>`
 scored 10 below the lowest piece, and neighbouring `<unk>`s merge into one, as
 `tokenizers`' `Unigram` does. Special strings ("</s>", "<mask>") in a text are cut out as whole
-tokens first, as transformers' tokenizer does with the folder's special tokens. A test holds the two to the same ids on the article and varied text.
+tokens first, as transformers' tokenizer does with the folder's special tokens. A test holds the
+two to the same ids on the article and varied text.
 `compact` rewrites the 17 MB `tokenizer.json` once as a file read in a tenth of the time.
 """
 

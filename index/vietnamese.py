@@ -76,7 +76,7 @@ def numbers_written_otherwise(text: str) -> set[str]:
     for word in words(text):
         if any(c.isalpha() for c in word) and any(c.isdigit() for c in word):
             found.update(canonical_number(run) for run in re.findall(r"\d+", word))
-        elif word and _ROMAN.fullmatch(word):
+        elif _ROMAN.fullmatch(word):
             values = [_ROMAN_VALUES[c] for c in word]
             found.add(str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))))
     return found
