@@ -21,7 +21,7 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
-from index.vietnamese import canonical_syllable, numbers_written_otherwise
+from index.vietnamese import canonical_syllable, numbers_written_otherwise, split_code
 
 from .answer_type import KINDS, answer_spans
 from .background import background_vectors
@@ -297,12 +297,14 @@ class Retriever:
         """The question's specific terms (numbers, codes, names) that the article never uses;
         for an English question also the foreign names in it ("Who painted the Mona Lisa?").
         A number counts as used when the article writes it within a code or as a Roman numeral
-        ("AS-206" in "AS206", "giai đoạn 2" in "Giai đoạn II")."""
+        ("206" in "AS206", "giai đoạn 2" in "Giai đoạn II"), a code when the article splits it
+        ("AS206" as "AS-206")."""
         vocabulary = self.lexical_for(question.language).vocabulary
         terms = list(question.specific_terms)
         if question.language == EN:
             terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
         otherwise = self.numbers_written_otherwise.intersection(question.numbers)
+        otherwise |= {code for code in question.numbers if split_code(code, question.language != VI) in vocabulary}
         return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms) and otherwise.isdisjoint(forms))
 
     def evidence(self, question: Question, previous: Question | None = None) -> Evidence:

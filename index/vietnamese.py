@@ -82,6 +82,14 @@ def numbers_written_otherwise(text: str) -> set[str]:
     return found
 
 
+def split_code(code: str, folded: bool) -> str | None:
+    """The lexical term of a code of letters and digits written apart, "AS206" as "AS-206" or
+    "AS 206": the pair "as_206" (None for a code of more than two runs, which the index, pairing
+    adjacent terms only, holds no one term for)."""
+    runs = re.findall(r"\d+|[^\W\d_]+", code)
+    return lexical_terms(" ".join(runs), folded)[-1] if len(runs) == 2 else None
+
+
 def words(text: str) -> list[str]:
     """The text's words and numbers, NFC, in order ("TT&TT" stays one word)."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text))

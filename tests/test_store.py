@@ -77,3 +77,9 @@ def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path
     assert retriever.missing_terms(read_question("DECnet giai đoạn 2 trở thành gì?")) == ()
     assert retriever.missing_terms(read_question("Có bao nhiêu người trên chuyến bay AS-206?")) == ("as",)  # a name
     assert retriever.missing_terms(read_question("Mạng 5G phủ bao nhiêu dân số?")) == ("5g",)
+    path.write_text("Chuyến bay\nChuyến bay AS-206 không người lái. Mạng 4 G phủ 95% dân số.\n", "utf-8")
+    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
+    retriever = Retriever(index, fake_embedder)
+    assert retriever.missing_terms(read_question("Chuyến bay AS206 có người lái không?")) == ()
+    assert retriever.missing_terms(read_question("Mang 4G phu bao nhieu dan so?")) == ()
+    assert retriever.missing_terms(read_question("Chuyến bay AS207 có người lái không?")) == ("as207",)

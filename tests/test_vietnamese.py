@@ -1,6 +1,7 @@
 import pytest
 
-from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, lexical_terms, numbers_written_otherwise
+from index.vietnamese import (canonical_number, canonical_syllable, fold_diacritics, lexical_terms,
+                              numbers_written_otherwise, split_code)
 from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
 
 
@@ -80,3 +81,9 @@ def test_numbers_are_told_from_names_whose_tone_is_a_digit():
 def test_numbers_written_within_codes_or_as_roman_numerals():
     written = numbers_written_otherwise("Chuyến bay AS206, mạng 4G, DECnet Giai đoạn II, thế kỷ XV; năm 2024")
     assert written == {"206", "4", "2", "15"}  # "2024" is a number of its own: the index has it
+
+
+def test_a_code_written_apart_is_the_pair_of_its_two_runs():
+    assert split_code("AS206", folded=False) == "as_206"  # "AS-206", "AS 206"
+    assert split_code("4g", folded=True) == "4_g"
+    assert split_code("h2o", folded=True) is None  # three runs: no one term of the index
