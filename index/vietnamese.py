@@ -69,16 +69,60 @@ _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")  # up to XXXIX: "Giai đoạn I
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
+# Vietnamese numerals in words: digits (with the forms they take after a ten: "hai mươi mốt",
+# "mười lăm", "ba mươi tư"), tens, and multipliers; "lẻ"/"linh" fill an empty tens place.
+_NUMERAL_DIGITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
+                   "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+_NUMERAL_SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
+_NUMERAL_FILLERS = {"lẻ", "linh"}
+
+
+def _numeral_values(run: list[str]) -> set[int]:
+    """The values a run of Vietnamese numeral words may mean: the whole run ("hai mươi lăm" →
+    25) and each of its beginnings ("một trăm năm" is 100 years more often than 105)."""
+    values, total, group, pending = set(), 0, 0, 0
+    for word in run:
+        if word in _NUMERAL_DIGITS:
+            pending = _NUMERAL_DIGITS[word]
+        elif word == "mười":
+            group, pending = group + 10, 0
+        elif word == "mươi":
+            group, pending = group + pending * 10, 0
+        elif word == "trăm":
+            group, pending = group + pending * 100, 0
+        elif word in _NUMERAL_SCALES:
+            total, group, pending = total + (group + pending) * _NUMERAL_SCALES[word], 0, 0
+        values.add(total + group + pending)
+    return values
+
+
+def _is_numeral(word: str, run: list[str]) -> bool:
+    return word in _NUMERAL_DIGITS or word in _NUMERAL_SCALES or word in ("mười", "mươi", "trăm") or (
+        bool(run) and word in _NUMERAL_FILLERS)
+
+
 def numbers_written_otherwise(text: str) -> set[str]:
     """Canonical numbers the text writes other than as a number of their own: the digits of a
-    code ("AS206" → "206", "4G" → "4") and Roman numerals in capitals ("II" → "2", "XV" → "15")."""
+    code ("AS206" → "206", "4G" → "4"), Roman numerals in capitals ("II" → "2", "XV" → "15") and
+    Vietnamese numerals in words ("một trăm" → "100"). It may read in more than the text means
+    ("năm" is also "year", "ba" also "father"): it only keeps a question's number from being
+    declined as one the article never writes."""
     found = set()
     for word in words(text):
         if any(c.isalpha() for c in word) and any(c.isdigit() for c in word):
-            found.update(canonical_number(run) for run in re.findall(r"\d+", word))
-        elif _ROMAN.fullmatch(word):
+            found.update(canonical_number(digits) for digits in re.findall(r"\d+", word))
+        elif word and _ROMAN.fullmatch(word):
             values = [_ROMAN_VALUES[c] for c in word]
             found.add(str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))))
+    for phrase in re.split(r"[^\w\s]", unicodedata.normalize("NFC", text.lower())):
+        run: list[str] = []
+        for word in words(phrase) + [""]:
+            if _is_numeral(word, run):
+                run.append(word)
+                continue
+            if any(w in _NUMERAL_DIGITS or w == "mười" for w in run):
+                found.update(str(v) for v in _numeral_values(run))
+            run = []
     return found
 
 
@@ -91,8 +135,8 @@ def split_code(code: str, folded: bool) -> str | None:
 
 
 def words(text: str) -> list[str]:
-    """The text's words and numbers, NFC, in order ("TT&TT" stays one word)."""
-    return _TOKEN.findall(unicodedata.normalize("NFC", text))
+    """The text's words and numbers, NFKC, in order ("TT&TT" stays one word; "km²" is "km2")."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text))
 
 
 def _unit(word: str, folded: bool) -> str:

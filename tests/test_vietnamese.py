@@ -79,7 +79,7 @@ def test_numbers_are_told_from_names_whose_tone_is_a_digit():
 
 
 def test_numbers_written_within_codes_or_as_roman_numerals():
-    written = numbers_written_otherwise("Chuyến bay AS206, mạng 4G, DECnet Giai đoạn II, thế kỷ XV; năm 2024")
+    written = numbers_written_otherwise("Chuyến bay AS206, mạng 4G, DECnet Giai đoạn II, thế kỷ XV; tháng 9/2024")
     assert written == {"206", "4", "2", "15"}  # "2024" is a number of its own: the index has it
 
 
@@ -87,3 +87,21 @@ def test_a_code_written_apart_is_the_pair_of_its_two_runs():
     assert split_code("AS206", folded=False) == "as_206"  # "AS-206", "AS 206"
     assert split_code("4g", folded=True) == "4_g"
     assert split_code("h2o", folded=True) is None  # three runs: no one term of the index
+
+
+def test_numbers_written_in_vietnamese_words():
+    written = numbers_written_otherwise("Gần một trăm năm trước, hai mươi lăm người; ba mươi tư. Mười lăm, "
+                                        "một nghìn không trăm lẻ năm, hai triệu ba trăm nghìn")
+    assert {"100", "25", "34", "15", "1005", "2300000"} <= written
+    assert "25" not in numbers_written_otherwise("hai người, mươi")  # the words apart say nothing of 25
+    assert numbers_written_otherwise("Tôi đi học.") == set()
+
+
+@pytest.mark.parametrize("question, numbers", [
+    ("Who fumbled on 3rd and nine?", ("3",)),
+    ("Who reformed the Church in the 15th century?", ("15",)),
+    ("How many fled France by the 1700s?", ("1700",)),
+    ("Lưu vực có diện tích bao nhiêu km²?", ("km2",)),  # compatibility forms are folded (NFKC)
+])
+def test_ordinals_decades_and_superscripts_are_their_numbers(question, numbers):
+    assert read_question(question).numbers == numbers
