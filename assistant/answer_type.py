@@ -93,6 +93,27 @@ def counted_noun(question: str) -> str | None:
     return match.group(1) if match and match.group(1) not in _NOT_COUNTED else None
 
 
+# Words that ask for a reason ("vì sao", "tại sao", "why"), and the connectives a sentence gives
+# one with: cause, purpose and result in Vietnamese ("vì", "do", "nhờ", "để", "nên", "dẫn đến")
+# and in English, for an English article. A sentence without any gives no reason.
+_ASKS_REASON = re.compile(r"\b(?:tai sao|vi sao|vi le gi|ly do|nguyen nhan|why|what caused|what led to|"
+                          r"for what reason|what was the reason|what is the reason)\b")
+_GIVES_REASON = re.compile(
+    r"\b(?:vì|bởi|do|nhờ|nên|để|nhằm|tại|khiến|dẫn đến|gây ra|nguyên nhân|lý do|lí do|vậy|thành ra|"
+    r"because|due to|since|owing to|thanks to|so that|in order to|caused?|led to|result|reason)\b"
+)
+
+
+def asks_reason(question: str) -> bool:
+    """True for "Vì sao …?", "Tại sao …?", "Why …?" and the like."""
+    return bool(_ASKS_REASON.search(fold_diacritics(question.lower())))
+
+
+def gives_reason(text: str) -> bool:
+    """True when the sentence holds a connective of cause, purpose or result."""
+    return bool(_GIVES_REASON.search(text.lower()))
+
+
 def expected_answer(question: str) -> str | None:
     """The kind of answer the question asks for, or None when it asks for an explanation."""
     text = fold_diacritics(question.lower())

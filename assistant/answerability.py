@@ -8,9 +8,9 @@ article never writes). Left to the model instead, such numbers did no better on 
 and "bao nhiêu trạm 5G?" was answered with the 4G sentence. Otherwise one calibrated model
 weighs the evidence retrieval already measured (`FEATURES`): how much of the question's weight
 the best sentence holds, how close the closest sentences are and how far they stand out, whether
-the best sentence holds the kind of answer asked for, the names of the question the article
-never uses, how much closer generic text about other things is and how far the closest sentence
-stands above such text on average (cosines between languages run lower across the board, so an
+the best sentence holds the kind of answer asked for (a number, a date, a reason), the names of
+the question the article never uses, how much closer generic text about other things is and how
+far the closest sentence stands above such text on average (cosines between languages run lower across the board, so an
 English question is judged against its own level), the question's language and length. It is a
 small gradient-boosted model (depth-2 trees on the log-odds that the article answers), fitted by
 `benchmarks/fit.py` on questions nobody here wrote (XQuAD-vi) and our own, with cross-validation
@@ -32,7 +32,7 @@ import numpy as np
 
 from index.vietnamese import fold_diacritics, words
 
-from .answer_type import NUMBER, answer_spans
+from .answer_type import NUMBER, answer_spans, gives_reason
 from .question import EN, VI_NODIAC
 from .retrieval import Evidence, Retrieval
 
@@ -52,6 +52,7 @@ FEATURES = (
     "no_number",  # asks "how many" and the best sentence holds no number
     "kind_missing",  # asks for a kind of answer (number, date, person) the best sentence lacks
     "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
+    "reason_missing",  # asks why and the best sentence gives no reason (no "vì", "do", "để", …)
     "translated",  # share of an English question's content words the lexicon knows (1 otherwise)
     "length",  # log of the number of words
     "missing_names",  # names of the question the article never uses
@@ -96,6 +97,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "no_number": question.asks_quantity and not answer_spans(top.chunk.text, NUMBER),
         "kind_missing": kind is not None and not answer_spans(top.chunk.text, kind),
         "counted_missing": bool(noun) and noun not in {fold_diacritics(w.lower()) for w in words(top.chunk.text)},
+        "reason_missing": question.asks_reason and not gives_reason(top.chunk.text),
         "translated": own.translated,
         "length": math.log(max(1, len(words(question.content)))),
         "missing_names": len(missing),
@@ -191,6 +193,8 @@ def _explain(feature: str, x: np.ndarray, retrieval: Retrieval) -> str:
         return f"the best sentence gives no {retrieval.answer_kind}"
     if feature == "counted_missing":
         return f"the best sentence counts no “{retrieval.question.counted_noun}”"
+    if feature == "reason_missing":
+        return "the question asks why and the best sentence gives no reason"
     if feature == "margin":
         return "no sentence stands out from the rest"
     return f"no sentence is close to the question (cosine {value['cosine_best']:.2f})"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
 
-from .answer_type import asks_quantity, counted_noun, expected_answer
+from .answer_type import asks_quantity, asks_reason, counted_noun, expected_answer
 
 MAX_QUESTION_CHARS = 500
 
@@ -81,6 +81,7 @@ class Question:
     asks_quantity: bool = False  # "bao nhiêu", "how many": the answer is written with digits
     counted_noun: str | None = None  # what a Vietnamese "bao nhiêu …" counts, folded
     numbers: tuple[str, ...] = ()  # the specific terms written with a digit ("2019", "5g")
+    asks_reason: bool = False  # "vì sao", "tại sao", "why"
 
     def __post_init__(self):
         if not self.content:
@@ -237,5 +238,5 @@ def read_question(raw: object) -> Question:
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
         content=without_framing(text), about_article=is_about_article(text),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
-        numbers=numbers(text),
+        numbers=numbers(text), asks_reason=asks_reason(text),
     )

@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.answer import Quote, render_markdown
-from assistant.answer_type import DATE, NUMBER, PERCENT, PERSON, answer_spans, counted_noun, expected_answer
+from assistant.answer_type import (DATE, NUMBER, PERCENT, PERSON, answer_spans, asks_reason, counted_noun,
+                                   expected_answer, gives_reason)
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -69,3 +70,21 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
 ])
 def test_counted_noun(question, noun):
     assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Vì sao doanh thu bưu chính tăng?", True),
+    ("tai sao doanh thu buu chinh tang", True),
+    ("Why did postal revenue grow?", True),
+    ("Nguyên nhân của việc chậm tiến độ là gì?", True),
+    ("Doanh thu bưu chính tăng bao nhiêu?", False),
+])
+def test_asks_reason(question, asks):
+    assert asks_reason(question) == asks
+
+
+def test_gives_reason_looks_for_a_connective_of_cause_purpose_or_result():
+    assert gives_reason("Doanh thu tăng nhờ thương mại điện tử phát triển.")
+    assert gives_reason("Tỉnh ký biên bản ghi nhớ để đẩy mạnh chuyển đổi số.")
+    assert gives_reason("Revenue grew because of e-commerce.")
+    assert not gives_reason("Doanh thu bưu chính đạt 105 tỷ đồng, tăng 1,78%.")

@@ -112,6 +112,16 @@ def test_a_number_the_article_never_writes_is_declined_before_the_model():
     assert judge.decide(retrieval).answered and features(retrieval)[FEATURES.index("missing_names")] == 1
 
 
+def test_a_why_question_whose_best_sentence_gives_no_reason_is_marked():
+    judge = dataclasses.replace(_stump_judge("reason_missing", 0.5, 2.0, -2.0), typical=(0.0,) * len(FEATURES))
+    retrieval = rank(evidence("Vì sao doanh thu viễn thông tăng?", signals([0, 0, 0, 1])), SHAPE, Fusion())
+    verdict = judge.decide(retrieval)  # "Doanh thu viễn thông đạt 465 tỷ đồng." says nothing of why
+    assert not verdict.answered
+    assert verdict.reason.startswith("the question asks why and the best sentence gives no reason")
+    retrieval = rank(evidence("Doanh thu viễn thông đạt bao nhiêu?", signals([0, 0, 0, 1])), SHAPE, Fusion())
+    assert judge.decide(retrieval).answered
+
+
 def test_a_judge_fitted_on_other_features_is_refused():
     judge = _stump_judge("coverage", 0.5, 0, 0)
     with pytest.raises(ValueError, match="refit"):
