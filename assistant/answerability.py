@@ -2,20 +2,20 @@
 
 One hard rule: a question that hinges on a number or code the article never writes ("5G",
 "2019"), not even within a code, apart, as a Roman numeral or in words (see
-`Retriever.missing_terms`), is declined however similar a sentence looks. It is nearly a fact, not quite: a question may add a
-year the article leaves to its context (1.2% of the answerable XQuAD questions hold a number the
-article never writes). Left to the model instead, such numbers did no better on held-out folds,
-and "bao nhiêu trạm 5G?" was answered with the 4G sentence. Otherwise one calibrated model
-weighs the evidence retrieval already measured (`FEATURES`): how much of the question's weight
-the best sentence holds, how close the closest sentences are and how far they stand out, whether
-the best sentence holds the kind of answer asked for (a number, a date, a reason), the names of
-the question the article never uses, how much closer generic text about other things is and how
-far the closest sentence stands above such text on average (cosines between languages run lower across the board, so an
-English question is judged against its own level), the question's language and length. It is a
-small gradient-boosted model (depth-2 trees on the log-odds that the article answers), fitted by
-`benchmarks/fit.py` on questions nobody here wrote (XQuAD-vi) and our own, with cross-validation
-grouped by article; its trees and the operating point of each language ship as plain JSON in
-`data/fitted.json`.
+`Retriever.missing_terms`), is declined however similar a sentence looks. It is nearly a fact,
+not quite: a question may add a year the article leaves to its context (1.2% of the answerable
+XQuAD questions hold a number the article never writes). Left to the model instead, such numbers
+did no better on held-out folds, and "bao nhiêu trạm 5G?" was answered with the 4G sentence.
+Otherwise one calibrated model weighs the evidence retrieval already measured (`FEATURES`): how
+much of the question's weight the best sentence holds, how close the closest sentences are and
+how far they stand out, whether the best sentence holds the kind of answer asked for (a number,
+a date, a reason), the names of the question the article never uses, how much closer generic
+text about other things is and how far the closest sentence stands above such text on average
+(cosines between languages run lower across the board, so an English question is judged against
+its own level), the question's language and length. It is a small gradient-boosted model
+(depth-2 trees on the log-odds that the article answers), fitted by `benchmarks/fit.py` on
+questions nobody here wrote (XQuAD-vi) and our own, with cross-validation grouped by article;
+its trees and the operating point of each language ship as plain JSON in `data/fitted.json`.
 
 A name the article never uses is evidence, not a rule: human-written questions name things in
 their own words and spellings ("Bedigo", "the Far Eastern collections"); 4% of the answerable
