@@ -95,11 +95,12 @@ def counted_noun(question: str) -> str | None:
 
 # Words that ask for a reason ("vì sao", "tại sao", "why"), and the connectives a sentence gives
 # one with: cause, purpose and result in Vietnamese ("vì", "do", "nhờ", "để", "nên", "dẫn đến")
-# and in English, for an English article. A sentence without any gives no reason.
+# and in English, for an English article ("tại" alone says where, "tại vì" why). A sentence
+# without any gives no reason.
 _ASKS_REASON = re.compile(r"\b(?:tai sao|vi sao|vi le gi|ly do|nguyen nhan|why|what caused|what led to|"
                           r"for what reason|what was the reason|what is the reason)\b")
 _GIVES_REASON = re.compile(
-    r"\b(?:vì|bởi|do|nhờ|nên|để|nhằm|tại|khiến|dẫn đến|gây ra|nguyên nhân|lý do|lí do|vậy|thành ra|"
+    r"\b(?:vì|bởi|do|nhờ|nên|để|nhằm|tại vì|khiến|dẫn đến|gây ra|nguyên nhân|lý do|lí do|vậy|thành ra|"
     r"because|due to|since|owing to|thanks to|so that|in order to|caused?|led to|result|reason)\b"
 )
 

@@ -88,3 +88,4 @@ def test_gives_reason_looks_for_a_connective_of_cause_purpose_or_result():
     assert gives_reason("Tỉnh ký biên bản ghi nhớ để đẩy mạnh chuyển đổi số.")
     assert gives_reason("Revenue grew because of e-commerce.")
     assert not gives_reason("Doanh thu bưu chính đạt 105 tỷ đồng, tăng 1,78%.")
+    assert not gives_reason("Tại buổi làm việc, Bộ trưởng trao đổi về chuyển đổi số.")  # "tại" says where
