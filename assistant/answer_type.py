@@ -93,15 +93,18 @@ def counted_noun(question: str) -> str | None:
     return match.group(1) if match and match.group(1) not in _NOT_COUNTED else None
 
 
-# Words that ask for a reason ("vì sao", "tại sao", "why"), and the connectives a sentence gives
-# one with: cause, purpose and result in Vietnamese ("vì", "do", "nhờ", "để", "nên", "dẫn đến")
-# and in English, for an English article ("tại" alone says where, "tại vì" why). A sentence
-# without any gives no reason.
-_ASKS_REASON = re.compile(r"\b(?:tai sao|vi sao|vi le gi|ly do|nguyen nhan|why|what caused|what led to|"
-                          r"for what reason|what was the reason|what is the reason)\b")
+# Words that ask for a reason or a purpose ("vì sao", "tại sao", "để làm gì", "why"), and the
+# connectives a sentence gives one with: cause, purpose and result in Vietnamese ("vì", "do",
+# "nhờ", "để", "nên", "dẫn đến") and in English, for an English article. "tại" alone says where
+# ("tại vì" why: "vì" covers it), "tự do" is freedom and "trở nên" become. A sentence without any
+# gives no reason.
+_ASKS_REASON = re.compile(r"\b(?:tai sao|vi sao|vi le gi|vi dau|do dau|ly do|nguyen nhan|muc dich|de lam gi|why|"
+                          r"how come|what for|what causes?|what caused|what led to|for what reason|"
+                          r"what (?:is|was) the (?:reason|purpose))\b")
 _GIVES_REASON = re.compile(
-    r"\b(?:vì|bởi|do|nhờ|nên|để|nhằm|tại vì|khiến|dẫn đến|gây ra|nguyên nhân|lý do|lí do|vậy|thành ra|"
-    r"because|due to|since|owing to|thanks to|so that|in order to|caused?|led to|result|reason)\b"
+    r"\b(?:vì|bởi|(?<!tự )do|nhờ|(?<!trở )nên|để|nhằm|khiến|dẫn đến|gây ra|nguyên nhân|thành ra|"
+    r"because|due to|owing to|thanks to|so that|in order to|caus(?:e|es|ed|ing)|led to|result(?:s|ed|ing)?|"
+    r"reasons?)\b"
 )
 
 

@@ -173,14 +173,14 @@ def looks_vietnamese(word: str) -> bool:
     return bool(_VI_SYLLABLE.match(word.lower()))
 
 
-_ORDINAL_OR_DECADE = re.compile(r"(\d+)(?:st|nd|rd|th|s)", re.IGNORECASE)  # "3rd", "15th", "1700s"
+_ORDINAL_OR_DECADE = re.compile(r"(\d+)(?:st|nd|rd|th)|(\d*0)s", re.IGNORECASE)  # "3rd", "15th", "1700s"
 
 
 def number_term(word: str) -> str:
     """The canonical form of a word written with a digit: a number ("3.350" → "3350"; an English
     ordinal or decade is its number, "15th" → "15") or a code ("5g")."""
     if ordinal := _ORDINAL_OR_DECADE.fullmatch(word):
-        return ordinal[1]
+        return ordinal[1] or ordinal[2]
     return canonical_number(word) if not any(c.isalpha() for c in word) else word.lower()
 
 

@@ -296,9 +296,9 @@ class Retriever:
     def missing_terms(self, question: Question) -> tuple[str, ...]:
         """The question's specific terms (numbers, codes, names) that the article never uses;
         for an English question also the foreign names in it ("Who painted the Mona Lisa?").
-        A number counts as used when the article writes it within a code or as a Roman numeral
-        ("206" in "AS206", "giai đoạn 2" in "Giai đoạn II"), a code when the article splits it
-        ("AS206" as "AS-206")."""
+        A number counts as used when the article writes it within a code, as a Roman numeral or
+        in words ("206" in "AS206", "giai đoạn 2" in "Giai đoạn II", "100" in "một trăm"), a
+        code when the article writes it apart ("AS206" as "AS-206")."""
         vocabulary = self.lexical_for(question.language).vocabulary
         terms = list(question.specific_terms)
         if question.language == EN:

@@ -69,21 +69,26 @@ _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")  # up to XXXIX: "Giai đoạn I
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
-# Vietnamese numerals in words: digits (with the forms they take after a ten: "hai mươi mốt",
-# "mười lăm", "ba mươi tư"), tens, and multipliers; "lẻ"/"linh" fill an empty tens place.
-_NUMERAL_DIGITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
-                   "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+# Vietnamese numerals in words. A numeral opens with a digit or "mười"; "mốt", "tư", "lăm" and
+# "nhăm" are the forms 1, 4 and 5 take after a ten ("hai mươi mốt", "ba mươi tư", "mười lăm") and
+# "lẻ"/"linh" fill an empty tens place ("một trăm lẻ năm"): alone they are other words ("đầu tư").
+_NUMERAL_DIGITS = {"không": 0, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+                   "bẩy": 7, "tám": 8, "chín": 9}
+_NUMERAL_AFTER_TEN = {"mốt": 1, "tư": 4, "lăm": 5, "nhăm": 5}
 _NUMERAL_SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
-_NUMERAL_FILLERS = {"lẻ", "linh"}
+_NUMERAL_OPENS = {*_NUMERAL_DIGITS, "mười"}
+_NUMERAL_WORDS = {*_NUMERAL_OPENS, *_NUMERAL_AFTER_TEN, *_NUMERAL_SCALES, "mươi", "trăm", "lẻ", "linh"}
 
 
 def _numeral_values(run: list[str]) -> set[int]:
     """The values a run of Vietnamese numeral words may mean: the whole run ("hai mươi lăm" →
-    25) and each of its beginnings ("một trăm năm" is 100 years more often than 105)."""
+    25, "hai mươi nghìn tỷ" → 2·10¹³) and each of its beginnings ("một trăm năm" is 100 years
+    more often than 105)."""
     values, total, group, pending = set(), 0, 0, 0
     for word in run:
-        if word in _NUMERAL_DIGITS:
-            pending = _NUMERAL_DIGITS[word]
+        digit = _NUMERAL_DIGITS.get(word, _NUMERAL_AFTER_TEN.get(word))
+        if digit is not None:
+            pending = digit
         elif word == "mười":
             group, pending = group + 10, 0
         elif word == "mươi":
@@ -91,14 +96,10 @@ def _numeral_values(run: list[str]) -> set[int]:
         elif word == "trăm":
             group, pending = group + pending * 100, 0
         elif word in _NUMERAL_SCALES:
-            total, group, pending = total + (group + pending) * _NUMERAL_SCALES[word], 0, 0
+            part, scale = group + pending, _NUMERAL_SCALES[word]
+            total, group, pending = (total + part * scale) if part else total * scale, 0, 0
         values.add(total + group + pending)
     return values
-
-
-def _is_numeral(word: str, run: list[str]) -> bool:
-    return word in _NUMERAL_DIGITS or word in _NUMERAL_SCALES or word in ("mười", "mươi", "trăm") or (
-        bool(run) and word in _NUMERAL_FILLERS)
 
 
 def numbers_written_otherwise(text: str) -> set[str]:
@@ -111,32 +112,39 @@ def numbers_written_otherwise(text: str) -> set[str]:
     for word in words(text):
         if any(c.isalpha() for c in word) and any(c.isdigit() for c in word):
             found.update(canonical_number(digits) for digits in re.findall(r"\d+", word))
-        elif word and _ROMAN.fullmatch(word):
+        elif _ROMAN.fullmatch(word):
             values = [_ROMAN_VALUES[c] for c in word]
             found.add(str(sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))))
-    for phrase in re.split(r"[^\w\s]", unicodedata.normalize("NFC", text.lower())):
+    for phrase in re.split(r"[^\w ]", unicodedata.normalize("NFC", text.lower())):
         run: list[str] = []
-        for word in words(phrase) + [""]:
-            if _is_numeral(word, run):
+        for word in [*words(phrase), ""]:
+            if word in _NUMERAL_OPENS or (run and word in _NUMERAL_WORDS):
                 run.append(word)
                 continue
-            if any(w in _NUMERAL_DIGITS or w == "mười" for w in run):
-                found.update(str(v) for v in _numeral_values(run))
+            found.update(str(v) for v in _numeral_values(run))
             run = []
     return found
 
 
 def split_code(code: str, folded: bool) -> str | None:
-    """The lexical term of a code of letters and digits written apart, "AS206" as "AS-206" or
-    "AS 206": the pair "as_206" (None for a code of more than two runs, which the index, pairing
-    adjacent terms only, holds no one term for)."""
+    """The lexical term of a code of letters then digits (or digits then letters) written apart,
+    "AS206" as "AS-206" or "AS 206": the pair "as_206". None for anything else: a number ("3.5"
+    is not "3-5") or a code of more runs, for which the index, pairing adjacent terms only, holds
+    no one term."""
     runs = re.findall(r"\d+|[^\W\d_]+", code)
-    return lexical_terms(" ".join(runs), folded)[-1] if len(runs) == 2 else None
+    if len(runs) != 2 or runs[0].isdigit() == runs[1].isdigit():
+        return None
+    return "_".join(_unit(run, folded) for run in runs)
+
+
+# A superscript after a digit is an exponent or a footnote ("10⁵", "2019¹"), not more digits:
+# set apart before NFKC turns it into a plain digit (as it should after a unit: "km²" → "km2").
+_SUPERSCRIPT_AFTER_DIGIT = re.compile(r"(?<=\d)(?=[\u2070\u00b9\u00b2\u00b3\u2074-\u2079])")
 
 
 def words(text: str) -> list[str]:
     """The text's words and numbers, NFKC, in order ("TT&TT" stays one word; "km²" is "km2")."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text))
+    return _TOKEN.findall(unicodedata.normalize("NFKC", _SUPERSCRIPT_AFTER_DIGIT.sub(" ", text)))
 
 
 def _unit(word: str, folded: bool) -> str:

@@ -87,6 +87,7 @@ def test_a_code_written_apart_is_the_pair_of_its_two_runs():
     assert split_code("AS206", folded=False) == "as_206"  # "AS-206", "AS 206"
     assert split_code("4g", folded=True) == "4_g"
     assert split_code("h2o", folded=True) is None  # three runs: no one term of the index
+    assert split_code("3.5", folded=True) is None  # a number, not a code: "3,5%" is not "3-5%"
 
 
 def test_numbers_written_in_vietnamese_words():
@@ -95,12 +96,16 @@ def test_numbers_written_in_vietnamese_words():
     assert {"100", "25", "34", "15", "1005", "2300000"} <= written
     assert "25" not in numbers_written_otherwise("hai người, mươi")  # the words apart say nothing of 25
     assert numbers_written_otherwise("Tôi đi học.") == set()
+    assert numbers_written_otherwise("Đầu tư tư nhân, Bộ Tư pháp") == set()  # "tư" is 4 only after a ten
+    assert "105" not in numbers_written_otherwise("một trăm\nnăm")  # a line ends a number
 
 
 @pytest.mark.parametrize("question, numbers", [
     ("Who fumbled on 3rd and nine?", ("3",)),
     ("Who reformed the Church in the 15th century?", ("15",)),
     ("How many fled France by the 1700s?", ("1700",)),
+    ("Does the iPhone 6s have 5G?", ("6s", "5g")),  # codes, not ordinals or decades
+    ("Ten mien 10⁵ la gi?", ("10", "5")),  # an exponent is not more digits
     ("Lưu vực có diện tích bao nhiêu km²?", ("km2",)),  # compatibility forms are folded (NFKC)
 ])
 def test_ordinals_decades_and_superscripts_are_their_numbers(question, numbers):
