@@ -173,6 +173,9 @@ def looks_vietnamese(word: str) -> bool:
     return bool(_VI_SYLLABLE.match(word.lower()))
 
 
+# A unit of area or volume ("km2", "m³" after NFKC) names what the answer measures in, not a
+# number it must hold: the article may write "km vuông", "mét khối".
+_UNIT_POWER = re.compile(r"[kcdm]?m[23]", re.IGNORECASE)
 _ORDINAL_OR_DECADE = re.compile(r"(\d+)(?:st|nd|rd|th)|(\d*0)s", re.IGNORECASE)  # "3rd", "15th", "1700s"
 
 
@@ -184,10 +187,15 @@ def number_term(word: str) -> str:
     return canonical_number(word) if not any(c.isalpha() for c in word) else word.lower()
 
 
+def is_number_term(word: str) -> bool:
+    """A word written with a digit that the answer must hold: a number or a code, not a unit."""
+    return any(c.isdigit() for c in word) and not _UNIT_POWER.fullmatch(word)
+
+
 def numbers(text: str) -> tuple[str, ...]:
     """The words written with a digit, as canonical forms. Told apart here because a canonical
     syllable carries its tone as a digit: "thu3" is the name "Thủ", not a code."""
-    return tuple(dict.fromkeys(number_term(w) for w in words(text) if any(c.isdigit() for c in w)))
+    return tuple(dict.fromkeys(number_term(w) for w in words(text) if is_number_term(w)))
 
 
 def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
@@ -203,7 +211,7 @@ def specific_terms(text: str, language: str) -> tuple[tuple[str, ...], ...]:
     # A capital opening a sentence says nothing ("What", "How", "Còn", "Tôi").
     tokens = [(word, i == 0) for sentence in sentences(text) for i, word in enumerate(words(sentence))]
     for word, opens in tokens:
-        if any(c.isdigit() for c in word):
+        if is_number_term(word):
             found.append((number_term(word),))
         elif language == VI and (not opens or word.isupper()) and word[0].isupper():
             found.append((canonical_syllable(word),))
