@@ -3,7 +3,7 @@
 One hard rule: a question that hinges on a number or code the article never writes ("5G",
 "2019"), not even within a code, apart, as a Roman numeral or in words (see
 `Retriever.missing_terms`), is declined however similar a sentence looks. It is nearly a fact,
-not quite: a question may add a year the article leaves to its context (1.2% of the answerable
+not quite: a question may add a year the article leaves to its context (1.1% of the answerable
 XQuAD questions hold a number the article never writes). Left to the model instead, such numbers
 did no better on held-out folds, and "bao nhiêu trạm 5G?" was answered with the 4G sentence.
 Otherwise one calibrated model weighs the evidence retrieval already measured (`FEATURES`): how
