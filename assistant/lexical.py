@@ -107,15 +107,12 @@ class LexicalIndex:
         ]
         return np.array(held, np.float32) / sum(weights)
 
-    def concept_bm25(self, concepts: list[tuple[str, ...]]) -> np.ndarray:
+    def concept_bm25_parts(self, concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a translated question, each concept counted once: per sentence, the best
         score among its alternative phrasings, summed over concepts (a structured query in the
-        manner of Pirkola 1998, so a word with many renderings does not outweigh the rest)."""
-        return self.concept_bm25_parts(concepts)[0]
-
-    def concept_bm25_parts(self, concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
-        """`concept_bm25`, and per sentence the part of it owed to adjacent syllable pairs (of
-        the phrasing that scored best)."""
+        manner of Pirkola 1998, so a word with many renderings does not outweigh the rest); and
+        per sentence the part of it owed to adjacent syllable pairs (of the phrasing that scored
+        best)."""
         total, pairs = np.zeros(len(self.doc_terms), np.float32), np.zeros(len(self.doc_terms), np.float32)
         for concept in concepts:
             best, best_pairs = np.zeros_like(total), np.zeros_like(total)

@@ -178,8 +178,10 @@ def _rescale_dense(cos: np.ndarray) -> np.ndarray:
 
 
 def _rescale_lexical(bm25: np.ndarray) -> np.ndarray:
-    top = float(bm25.max())
-    return bm25 / top if top > 0 else np.zeros_like(bm25)
+    """BM25 over the best sentence's, along the last axis (one question, or one per row); zeros
+    where no sentence scored."""
+    top = bm25.max(axis=-1, keepdims=True)
+    return np.divide(bm25, top, out=np.zeros_like(bm25), where=top > 0)
 
 
 def _weigh_pairs(bm25: np.ndarray, pairs: np.ndarray | None, fusion: Fusion) -> np.ndarray:

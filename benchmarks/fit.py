@@ -202,19 +202,14 @@ class Ranking:
             self.translated[i] = ev.own.translated
 
     @staticmethod
-    def _weigh_pairs(bm25: np.ndarray, pairs: np.ndarray, f: Fusion) -> np.ndarray:
-        """Raw BM25 with its syllable pairs weighed by `f.pairs`, rescaled per case so that the
-        best sentence scores 1 (mirrors `retrieval._weigh_pairs`)."""
-        mixed = (1 - f.pairs) * (bm25 - pairs) + f.pairs * pairs
-        top = mixed.max(axis=1, keepdims=True)
-        return np.where(top > 0, mixed / np.where(top > 0, top, 1), 0.0)
+    def _lexical(bm25, pairs, window, window_pairs, f: Fusion) -> np.ndarray:
+        """Mirrors `retrieval._lexical`, one case per row (`_weigh_pairs` rescales each row)."""
+        from assistant.retrieval import _weigh_pairs
 
-    def _lexical(self, bm25, pairs, window, window_pairs, f: Fusion) -> np.ndarray:
-        """Mirrors `retrieval._lexical`."""
-        own = self._weigh_pairs(bm25, pairs, f)
+        own = _weigh_pairs(bm25, pairs, f)
         if not f.lexical_in_context:
             return own
-        return (1 - f.lexical_in_context) * own + f.lexical_in_context * self._weigh_pairs(window, window_pairs, f)
+        return (1 - f.lexical_in_context) * own + f.lexical_in_context * _weigh_pairs(window, window_pairs, f)
 
     def fused(self, f: Fusion) -> np.ndarray:
         """The fused score of every sentence of every case (mirrors `retrieval.fuse`)."""

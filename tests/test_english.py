@@ -63,12 +63,12 @@ def test_share_translated_counts_content_words_but_not_names():
 
 def test_concept_bm25_counts_each_concept_once():
     index = LexicalIndex(["Đoàn công tác của đoàn thanh niên.", "Bí thư tiếp đoàn.", "Trời mưa."], folded=True)
-    one = lambda *concepts: index.concept_bm25(list(concepts))  # noqa: E731
+    one = lambda *concepts: index.concept_bm25_parts(list(concepts))[0]  # noqa: E731
     delegation, secretary = ("đoàn", "đoàn công tác"), ("bí thư",)
     # A concept scores as its best rendering, not as the sum of them; concepts add up.
     assert np.allclose(one(delegation), np.maximum(one(("đoàn",)), one(("đoàn công tác",))))
     assert np.allclose(one(delegation, secretary), one(delegation) + one(secretary))
-    assert one(delegation)[2] == 0 and (index.concept_bm25([]) == 0).all()
+    assert one(delegation)[2] == 0 and (index.concept_bm25_parts([])[0] == 0).all()
 
 
 @pytest.mark.parametrize("question, names", [
