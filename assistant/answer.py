@@ -30,13 +30,22 @@ class Quote:
 @dataclass(frozen=True)
 class Answer:
     """The reply to a question. When `answered` is false, `quotes` are the closest passages,
-    offered as such, not as an answer."""
+    offered as such, not as an answer. `highlight` is the `[start, end)` of the article that the
+    answer shows in bold (the number, date or name asked for), within the first quote; None
+    when nothing is bold."""
 
     answered: bool
     answer: str
     quotes: tuple[Quote, ...]
     language: str = "vi"
     reason: str = ""  # why it declined, in words ("" when answered)
+    highlight: tuple[int, int] | None = None
+
+    def __post_init__(self):
+        if self.highlight is not None and not (
+            self.answered and self.quotes and self.quotes[0].start <= self.highlight[0] < self.highlight[1] <= self.quotes[0].end
+        ):
+            raise ValueError("a highlight lies within the first quote of an answer")
 
     def to_dict(self) -> dict:
         return {
@@ -44,6 +53,7 @@ class Answer:
             "answer": self.answer,
             "quotes": [q.to_dict() for q in self.quotes],
             "reason": self.reason,
+            "highlight": list(self.highlight) if self.highlight else None,
         }
 
 

@@ -86,7 +86,8 @@ class Assistant:
             highlights = focused_spans(quotes[0].text, retrieval.answer_kind, retrieval.evidence.own.weights,
                                        folded=parsed.language == VI_NODIAC)
         markdown = render_markdown(verdict.answered, quotes, parsed.language, highlights)
-        return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason)
+        highlight = (quotes[0].start + highlights[0][0], quotes[0].start + highlights[0][1]) if highlights else None
+        return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason, highlight)
 
     def _lead(self, question: Question, top_k: int) -> Answer:
         """A question about the whole article is answered with its lead's first sentences."""

@@ -56,6 +56,7 @@ class Outcome:
     verbatim: bool
     quotes: list[dict] = field(default_factory=list)
     reason: str = ""
+    bold: bool | None = None  # an answer right at rank 1 with a bold span: does it mark the answer?
 
     def ranked(self, k: int) -> bool:
         """The evidence is in the first k quotes, whether or not the question was declined."""
@@ -75,13 +76,25 @@ def holds_evidence(row: dict, quote: dict) -> bool:
     return any(normalise(e) in normalise(quote["text"]) for e in row["evidence"])
 
 
+def marks_evidence(row: dict, text: str, quote: dict, highlight: tuple[int, int]) -> bool:
+    """Whether a bold span overlaps the row's answer: its `span`, or a snippet where the quote holds it."""
+    start, end = highlight
+    if row.get("span"):
+        return start < row["span"][1] and row["span"][0] < end
+    found = [(i, i + len(e)) for e in row["evidence"] if (i := text.find(e, quote["start"], quote["end"])) >= 0]
+    return any(start < b and a < end for a, b in found)
+
+
 def score_one(assistant, row: dict, top_k: int = 3) -> Outcome:
     answer = assistant.ask(row["question"], row["history"], top_k=top_k)
     text = assistant.article.text
     quotes = [q.to_dict() for q in answer.quotes]
     verbatim = all(text[q["start"] : q["end"]] == q["text"] for q in quotes)
     rank = next((i for i, q in enumerate(quotes) if holds_evidence(row, q)), None)
-    return Outcome(row, answer.answered, rank, verbatim, quotes, answer.reason)
+    bold = None
+    if answer.highlight and rank == 0 and row["answerable"]:
+        bold = marks_evidence(row, text, quotes[0], answer.highlight)
+    return Outcome(row, answer.answered, rank, verbatim, quotes, answer.reason, bold)
 
 
 def _metrics(outcomes: list[Outcome]) -> dict:
@@ -102,6 +115,8 @@ def _metrics(outcomes: list[Outcome]) -> dict:
         "unanswerable_declined": mean([not o.answered for o in unanswerable]),
         "accuracy@1": mean([o.hit(1) for o in outcomes]),
         "verbatim": mean([o.verbatim for o in outcomes]),
+        "bold_shown": sum(o.bold is not None for o in outcomes),
+        "bold_right": mean([o.bold for o in outcomes if o.bold is not None]),
     }
 
 
@@ -123,7 +138,7 @@ def evaluate(assistant, rows: list[dict], top_k: int = 3) -> dict:
                 "id": o.row["id"], "kind": o.row["kind"], "lang": o.row["lang"],
                 "question": o.row["question"], "answerable": o.row["answerable"],
                 "answered": o.answered, "reason": o.reason, "rank": o.rank, "right@1": o.hit(1),
-                "verbatim": o.verbatim, "quotes": o.quotes,
+                "verbatim": o.verbatim, "bold": o.bold, "quotes": o.quotes,
             }
             for o in outcomes
         ],
@@ -132,8 +147,9 @@ def evaluate(assistant, rows: list[dict], top_k: int = 3) -> dict:
 
 def format_report(report: dict, misses: bool = False) -> str:
     """A readable table of the metrics; with `misses`, each wrong question and its top quotes."""
-    cols = ["questions", "recall@1", "recall@3", "mrr", "answerable_declined", "unanswerable_declined", "verbatim"]
-    heads = ["n", "R@1", "R@3", "MRR", "ans.declined", "unans.declined", "verbatim"]
+    cols = ["questions", "recall@1", "recall@3", "mrr", "answerable_declined", "unanswerable_declined", "verbatim",
+            "bold_right"]
+    heads = ["n", "R@1", "R@3", "MRR", "ans.declined", "unans.declined", "verbatim", "bold.right"]
 
     def fmt(v):
         return "-" if v is None else (str(v) if isinstance(v, int) else f"{v:.3f}")

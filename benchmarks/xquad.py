@@ -8,7 +8,9 @@ folder's README. Prints per language:
 
 - recall@1 / recall@3: answered, and the first (three) quotes cover the gold span;
 - ranking@1 / ranking@3: the same, ignoring declines (the ranking alone);
-- answerable declined; far, near and own-near declined.
+- answerable declined; far, near and own-near declined;
+- bold / bold.right: answers right at rank 1 with a bold span (the number, date or name asked
+  for), and the share of those whose bold span overlaps the gold answer.
 
     .venv/bin/python benchmarks/xquad.py [--data ../shared/eval/xquad-dev] [--json xquad-report.json]
 """
@@ -72,14 +74,17 @@ def summarise(outcomes: list[dict]) -> dict:
             "near_declined": declined("unanswerable_near"),
             "own_near_declined": declined("own_near"),
             "verbatim": _share([o["verbatim"] for o in mine]),
+            "bold_shown": sum(o["bold"] is not None for o in mine),
+            "bold_right": _share([o["bold"] for o in mine if o["bold"] is not None]),
         }
     return table
 
 
 def format_table(table: dict) -> str:
     cols = ["answerable", "recall@1", "recall@3", "ranking@1", "ranking@3", "answerable_declined",
-            "far_declined", "near_declined", "own_near_declined", "verbatim"]
-    heads = ["n", "R@1", "R@3", "rank@1", "rank@3", "ans.decl", "far.decl", "near.decl", "own.decl", "verbatim"]
+            "far_declined", "near_declined", "own_near_declined", "verbatim", "bold_shown", "bold_right"]
+    heads = ["n", "R@1", "R@3", "rank@1", "rank@3", "ans.decl", "far.decl", "near.decl", "own.decl", "verbatim",
+             "bold", "bold.right"]
     lines = ["| lang | " + " | ".join(heads) + " |", "|" + " --- |" * (len(heads) + 1)]
     for language, m in table.items():
         cells = [str(m[c]) if isinstance(m[c], int) else ("–" if m[c] is None else f"{m[c]:.3f}") for c in cols]
@@ -103,7 +108,7 @@ def main() -> None:
             outcomes.append({
                 "id": row["id"], "article": article.name, "lang": row["lang"], "kind": row["kind"],
                 "question": row["question"], "answerable": row["answerable"], "answered": o.answered,
-                "reason": o.reason, "rank": o.rank, "verbatim": o.verbatim,
+                "reason": o.reason, "rank": o.rank, "verbatim": o.verbatim, "bold": o.bold,
             })
         print(f"{article.name}: {len(rows)} questions", file=sys.stderr, flush=True)
     table = summarise(outcomes)

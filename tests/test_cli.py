@@ -68,9 +68,13 @@ def test_jsonl_contract_answers_in_order_and_reports_bad_lines():
         if "error" in o:
             assert set(o) == {"id", "error"} and o["error"]
         else:
-            assert set(o) == {"id", "answered", "answer", "quotes", "reason"} and len(o["quotes"]) <= 2
+            assert set(o) == {"id", "answered", "answer", "quotes", "reason", "highlight"} and len(o["quotes"]) <= 2
     assert [("error" in o) for o in out] == [False, False, True, True, True, False, False]
-    assert "825 vị trí có phủ sóng 4G" in out[1]["quotes"][0]["text"]
+    first = out[1]["quotes"][0]
+    assert "825 vị trí có phủ sóng 4G" in first["text"]
+    start, end = out[1]["highlight"]  # article offsets of the bold span, within the first quote
+    assert first["text"][start - first["start"] : end - first["start"]] == "825"
+    assert out[-1]["highlight"] is None
     assert out[-1]["answered"] is False
 
 
