@@ -9,9 +9,12 @@ of Vietnamese and English question words, number and date writing, and Vietnames
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from index.vietnamese import fold_diacritics, lexical_terms
+from index.vietnamese import canonical_number, fold_diacritics, lexical_terms, words
+
+if TYPE_CHECKING:
+    from .question import Question
 
 NUMBER, PERCENT, DATE, PERSON = "number", "percent", "date", "person"
 KINDS = (NUMBER, PERCENT, DATE, PERSON)
@@ -140,38 +143,100 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
     return spans
 
 
-def focused_spans(
-    text: str, kind: str | None, weights: Mapping[str, float], folded: bool
-) -> list[tuple[int, int]]:
-    """The answer span whose surroundings share the most term weight with the question
+# Words after a number that make it a period, not a count: "9 tháng đầu năm" (the first nine
+# months) qualifies the figure that follows; only a question about a duration is answered by one.
+_TIME_UNITS = frozenset("ngay tuan thang quy nam gio phut giay day days week weeks month months quarter quarters "
+                        "year years hour hours minute minutes second seconds".split())
+_ASKS_DURATION = re.compile(r"\b(?:bao lau|how long|(?:bao nhieu|may|how many) (?:" + "|".join(_TIME_UNITS) + r"))\b")
+# An aside in brackets ("830 (66,4%) hộ"): not counted in the distance between words.
+_ASIDE = re.compile(r"\([^()]*\)")
+# A day written before a month ("ngày 7 tháng 1 năm 1943"): part of one date.
+_DAY_BEFORE = re.compile(r"(?:[Nn]gày|[Mm]ùng)\s+\d{1,2}\s+$")
+
+
+def _whole_dates(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Date parts that stand next to each other as one date: "tháng 1" + "năm 1943", with the
+    day before them, is "ngày 7 tháng 1 năm 1943"."""
+    whole: list[tuple[int, int]] = []
+    for start, end in spans:
+        if whole and not text[whole[-1][1] : start].strip():
+            whole[-1] = (whole[-1][0], end)
+            continue
+        day = _DAY_BEFORE.search(text[:start])
+        whole.append((day.start() if day else start, end))
+    return whole
+
+
+def candidate_spans(text: str, kind: str | None, question: Question) -> list[tuple[int, int]]:
+    """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
+    what cannot be the answer. A number the question states is not its answer ("trong 9
+    tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
+    a percentage when it counts something ("bao nhiêu hộ")."""
+    spans = answer_spans(text, kind)
+    if kind == DATE:
+        spans = _whole_dates(text, spans)
+    stated = set(question.numbers)
+    spans = [(a, b) for a, b in spans if stated.isdisjoint(_numbers_in(text[a:b]))]
+    if kind == NUMBER:
+        folded = fold_diacritics(question.text.lower())
+        if not _ASKS_DURATION.search(folded) and question.counted_noun not in _TIME_UNITS:
+            spans = [(a, b) for a, b in spans if not _starts_with(text[b:], _TIME_UNITS)]
+        if question.counted_noun:
+            spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
+    return spans
+
+
+def _numbers_in(text: str) -> set[str]:
+    return {canonical_number(w) for w in words(text) if w[0].isdigit() and not any(c.isalpha() for c in w)}
+
+
+def _starts_with(text: str, vocabulary: frozenset[str]) -> bool:
+    first = words(text[:40])[:1]
+    return bool(first) and fold_diacritics(first[0].lower()) in vocabulary
+
+
+def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], question: Question) -> list[tuple[int, int]]:
+    """The answer span whose surroundings hold the question's words closest and weightiest
     ("825" for "bao nhiêu có 4G" in "… 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G").
 
-    A span's surroundings are its clause, cut at the neighbouring spans: first the words after
-    it (in Vietnamese a number comes before what it counts, "920 vị trí trạm"), then, to break a
-    tie, the words before it. `weights` maps the question's lexical terms (see
-    `index.vietnamese.lexical_terms`) to their weight. A lone span is returned as it is; of
-    several, only one whose surroundings share more than every other's, else none (a guess
+    Of `candidate_spans`, each is scored over its clause, cut at the neighbouring spans: every
+    question term found there adds its weight over its distance in words, counted once, at its
+    nearest. A word after the span stands at its distance, a word before it one further: a
+    Vietnamese number comes before what it counts ("920 vị trí trạm"), and what stands before
+    it is as often the frame ("trong đó có 811"). `weights` maps the question's lexical terms
+    (see `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count,
+    not the words that only point back ("trong đó", "còn … thì sao"). A lone span is returned
+    as it is; of several, only one that scores more than every other, else none (a guess
     between "811" and "920" would mislead).
     """
-    spans = answer_spans(text, kind)
+    from .question import EN, VI_NODIAC  # here: the question module reads this one as it loads
+
+    spans = candidate_spans(text, kind, question)
     if len(spans) <= 1:
         return spans
+    folded = question.language == VI_NODIAC
+    if question.language != EN:  # an English question's weights are its Vietnamese renderings
+        focus = set(lexical_terms(question.focus, folded))
+        weights = {term: w for term, w in weights.items() if term in focus}
     if not weights:
         return []
     clauses = [m.span() for m in _CLAUSE.finditer(text)]
 
-    def weight(start: int, end: int) -> float:
-        terms = set(lexical_terms(text[start:end], folded))
-        return sum(w for term, w in weights.items() if term in terms)
-
-    def shared(i: int) -> tuple[float, float]:
+    def score(i: int) -> float:
         start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
         if i > 0:
             start = max(start, spans[i - 1][1])
         if i + 1 < len(spans):
             end = min(end, spans[i + 1][0])
-        return weight(spans[i][0], end), weight(start, spans[i][0])
+        after = lexical_terms(_ASIDE.sub(" ", text[spans[i][1] : end]), folded)
+        before = lexical_terms(_ASIDE.sub(" ", text[start : spans[i][0]]), folded)
+        distance: dict[str, int] = {}
+        for offset, terms in ((1, after), (2, before[::-1])):
+            for at, term in enumerate(t for t in terms if "_" not in t):
+                if term in weights:
+                    distance[term] = min(distance.get(term, at + offset), at + offset)
+        return sum(weights[term] / d for term, d in distance.items())
 
-    scores = [shared(i) for i in range(len(spans))]
-    best = [s for s, score in zip(spans, scores) if score == max(scores) and any(score)]
+    scores = [score(i) for i in range(len(spans))]
+    best = [s for s, value in zip(spans, scores) if value == max(scores) and value > 0]
     return best if len(best) == 1 else []

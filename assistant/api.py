@@ -14,7 +14,7 @@ from . import fitted
 from .answer import Answer, Quote, render_markdown
 from .answer_type import focused_spans
 from .answerability import Judge
-from .question import VI_NODIAC, Question, QuestionError, read_question
+from .question import Question, QuestionError, read_question
 from .retrieval import Fusion, Hit, Retrieval, Retriever
 
 DEFAULT_TOP_K = 3
@@ -83,8 +83,10 @@ class Assistant:
         quotes = self._quotes(retrieval.hits[:top_k])
         highlights = []
         if verdict.answered and quotes:
-            highlights = focused_spans(quotes[0].text, retrieval.answer_kind, retrieval.evidence.own.weights,
-                                       folded=parsed.language == VI_NODIAC)
+            best = retrieval.hits[0].chunk
+            offset = best.start - quotes[0].start
+            highlights = [(a + offset, b + offset) for a, b in
+                          focused_spans(best.text, retrieval.answer_kind, retrieval.evidence.own.weights, parsed)]
         markdown = render_markdown(verdict.answered, quotes, parsed.language, highlights)
         highlight = (quotes[0].start + highlights[0][0], quotes[0].start + highlights[0][1]) if highlights else None
         return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason, highlight)

@@ -82,10 +82,13 @@ class Question:
     counted_noun: str | None = None  # what a Vietnamese "bao nhiêu …" counts, folded
     numbers: tuple[str, ...] = ()  # the specific terms written with a digit ("2019", "5g")
     asks_reason: bool = False  # "vì sao", "tại sao", "why"
+    focus: str = ""  # the content without words that point back ("trong đó"): what the bold answer follows
 
     def __post_init__(self):
         if not self.content:
             object.__setattr__(self, "content", self.text)
+        if not self.focus:
+            object.__setattr__(self, "focus", self.content)
 
     @property
     def followup(self) -> bool:
@@ -161,6 +164,27 @@ def without_framing(text: str) -> str:
     kept.append(text[at:])
     content = " ".join(" ".join(kept).replace(" ,", ",").split()).strip(" ,:;")
     return content if words(content) else text
+
+
+# Words that point back or frame a count rather than say what is asked: a follow-up's opener
+# ("Còn …", "And …") and the "có" of "có bao nhiêu" (how many are there), on the folded text.
+_POINTERS = re.compile(
+    r"^(?:" + "|".join(sorted({fold_diacritics(o) for o in _FOLLOWUP_OPENERS}, key=len, reverse=True)) + r")\b"
+    r"|\bco(?=\s+(?:bao nhieu|may)\b)"
+)
+
+
+def without_pointers(text: str) -> str:
+    """The question without the words that point back ("trong đó", "Còn … thì sao?") or frame
+    a count (the "có" of "có bao nhiêu"): the words the answer itself stands next to. A
+    reference is matched with its marks only: typed without them, "do" and "nay" are words."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return text
+    cuts = [m.span() for m in _POINTERS.finditer(fold_diacritics(lower))]
+    cuts += [m.span() for m in _FOLLOWUP_REFERENCES.finditer(lower)]
+    kept = "".join(c for i, c in enumerate(text) if not any(a <= i < b for a, b in cuts))
+    return " ".join(kept.split()) or text
 
 
 def is_about_article(text: str) -> bool:
@@ -242,9 +266,10 @@ def read_question(raw: object) -> Question:
     if _is_shouting(text):
         text = text.lower()
     language = detect_language(text)
+    content = without_framing(text)
     return Question(
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
-        content=without_framing(text), about_article=is_about_article(text),
+        content=content, about_article=is_about_article(text),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
-        numbers=numbers(text), asks_reason=asks_reason(text),
+        numbers=numbers(text), asks_reason=asks_reason(text), focus=without_pointers(content),
     )

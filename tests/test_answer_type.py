@@ -4,7 +4,9 @@ import pytest
 
 from assistant.answer import Quote, render_markdown
 from assistant.answer_type import (DATE, NUMBER, PERCENT, PERSON, answer_spans, asks_reason, counted_noun,
-                                   expected_answer, gives_reason)
+                                   expected_answer, focused_spans, gives_reason)
+from assistant.question import read_question
+from index.vietnamese import lexical_terms
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -52,6 +54,50 @@ def test_highlight_goes_around_the_verbatim_quote(article):
     assert first.replace("**", "").replace("\\", "").startswith("> " + quote.text)
     declined = render_markdown(False, (quote,), "vi", answer_spans(quote.text, NUMBER))
     assert "**" not in declined
+
+
+BTS = ("Hiện toàn tỉnh có 5 doanh nghiệp cung cấp dịch vụ viễn thông, internet với tổng số 920 vị trí trạm thu "
+       "phát sóng thông tin di động (BTS) trong đó có 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G.")
+
+
+def focus(sentence: str, question: str, weights: dict[str, float] | None = None) -> list[str]:
+    """The bold text for a question, its words weighing 1 unless `weights` says otherwise."""
+    parsed = read_question(question)
+    folded = parsed.language == "vi_nodiac"
+    terms = {t: (weights or {}).get(word, 1.0) for word in question.split() for t in lexical_terms(word, folded)[:1]}
+    return [sentence[a:b] for a, b in focused_spans(sentence, parsed.answer_kind, terms, parsed)]
+
+
+@pytest.mark.parametrize("sentence, question, bold", [
+    # What counts is written after the number, the attribute before it: both are read.
+    (BTS, "Có bao nhiêu vị trí phủ sóng 3G?", "811"),
+    ("Vịnh rộng khoảng 1.553 km² với khoảng 1.969 hòn đảo lớn nhỏ.", "Vịnh có bao nhiêu hòn đảo?", "1.969"),
+    ("Toàn tỉnh có 510 tuyến cáp quang với tổng chiều dài 3.350 km.", "Tổng chiều dài là bao nhiêu?", "3.350"),
+    ("Xã có 1.250 hộ; quy mô hộ trung bình là 3,6 người.", "Quy mô hộ trung bình là bao nhiêu?", "3,6"),
+    # A number the question states, or a period ("9 tháng"), is not the answer.
+    ("Doanh thu 9 tháng đầu năm 2024 ước đạt 105 tỷ đồng.", "Doanh thu 9 tháng là bao nhiêu?", "105"),
+    ("Doanh thu viễn thông 9 tháng đầu năm ước đạt 465 tỷ đồng.", "Doanh thu viễn thông là bao nhiêu?", "465"),
+    ("Dự án kéo dài 3 năm với 120 cán bộ tham gia.", "Dự án kéo dài bao nhiêu năm?", "3"),
+    # A count is not a percentage.
+    ("Xã có 1.250 hộ, trong đó 830 (66,4%) hộ có kết nối Internet.", "Có bao nhiêu hộ có kết nối Internet?", "830"),
+    # A date is bold whole, from its day.
+    ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
+])
+def test_the_bold_span_is_the_one_the_question_asks_for(sentence, question, bold):
+    assert focus(sentence, question) == [bold]
+
+
+def test_words_that_point_back_do_not_choose_the_bold_span():
+    weights = {"Trong": 1.3, "có": 1.5, "4G?": 2.7}  # IDF-like: "có" is common, "4G" rarer
+    assert focus(BTS, "Trong đó bao nhiêu có 4G?", weights) == ["825"]
+    assert read_question("Trong đó bao nhiêu có 4G?").focus == "bao nhiêu có 4G?"
+    assert read_question("Còn bưu chính thì sao?").focus == "bưu chính thì sao?"
+    assert read_question("Có bao nhiêu vị trí trạm BTS?").focus == "bao nhiêu vị trí trạm BTS?"
+    assert read_question("ho gia dinh co ket noi internet").focus == "ho gia dinh co ket noi internet"
+
+
+def test_no_bold_span_when_none_stands_out():
+    assert focus("Tỉnh có 811 trạm 3G và 825 trạm 4G.", "Có bao nhiêu trạm?") == []
 
 
 def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
