@@ -85,9 +85,11 @@ def asks_quantity(question: str) -> bool:
 
 # "bao nhiêu" + noun: the noun is what is counted ("bao nhiêu huyện" → "huyện"), and the answer
 # names it ("510 tuyến cáp quang"). Words that cannot be that noun: "phần trăm" (written "%"),
-# prepositions, conjunctions and particles.
+# prepositions, conjunctions, particles, and the verbs that follow when "bao nhiêu" is the
+# subject ("bao nhiêu có 4G", "bao nhiêu được cấp").
 _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
-_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
+_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve "
+                         "co duoc da se dang bi".split())
 
 
 def counted_noun(question: str) -> str | None:

@@ -113,6 +113,7 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     ("Doanh thu tăng bao nhiêu phần trăm?", None),  # written "%"
     ("Tăng bao nhiêu so với cùng kỳ?", None),
     ("Thu ngân sách đạt bao nhiêu?", None),
+    ("Trong đó bao nhiêu có 4G?", None),  # "có" is the verb: how many have 4G
 ])
 def test_counted_noun(question, noun):
     assert counted_noun(question) == noun
