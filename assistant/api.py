@@ -14,6 +14,7 @@ from . import fitted
 from .answer import Answer, Quote, render_markdown
 from .answer_type import focused_spans
 from .answerability import Judge
+from .background import background_vectors
 from .question import Question, QuestionError, read_question
 from .retrieval import Fusion, Hit, Retrieval, Retriever
 
@@ -56,6 +57,7 @@ class Assistant:
         self.index, self.index_status = ArticleIndex.open(
             self.article, self.embedder, cache_dir(), progress, rebuild=rebuild
         )
+        background_vectors(self.embedder, progress)  # embedded once per model, here rather than at the first question
         shipped_fusion, shipped_judge = fitted.load()
         self.judge = judge or shipped_judge
         self.retriever = Retriever(self.index, self.embedder, fusion or shipped_fusion)

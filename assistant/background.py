@@ -1,11 +1,15 @@
 """A null model for answerability: how close a question comes to text about anything else.
 
-`data/background.txt` holds short generic Vietnamese news sentences across the usual sections
-of a newspaper (politics, economy, health, education, sport, weather, food, travel, technology,
-culture, law, transport, environment, science, society). They describe no article; a question
-that is clearly closer to one of them than to every sentence of the article is about something
-the article does not cover. This matters for English questions, which share no words with a
-Vietnamese article, so lexical coverage cannot judge them.
+`data/background.txt` holds generic Vietnamese sentences: first 78 short news sentences across
+the usual sections of a newspaper (politics, economy, health, education, sport, weather, food,
+travel, technology, culture, law, transport, environment, science, society), then 600 sentences
+in the register of an encyclopedia or a news report, six for each of the hundred divisions of the
+Dewey Decimal Classification (computer science to the history of other areas), written by a
+helper who saw no evaluation data. They describe no article; a question that is clearly closer
+to one of them than to every sentence of the article is about something the article does not
+cover. This matters for English questions, which share no words with a Vietnamese article, so
+lexical coverage cannot judge them. The first run embeds them once per model (a few seconds);
+the vectors are cached.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import hashlib
 import threading
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -32,16 +37,17 @@ def background_sentences() -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def background_vectors(embedder: Embedder) -> np.ndarray:
+def background_vectors(embedder: Embedder, progress: Callable[[str], None] = lambda _m: None) -> np.ndarray:
     """The background sentences embedded as passages: once per model and sentence list, kept in
-    the cache (`background/*.npy`) so that a one-shot question does not embed them again."""
+    the cache (`background/*.npy`) so that a one-shot question does not embed them again;
+    `progress` hears of it when they are embedded."""
     with _lock:
         if embedder.identity not in _vectors:
-            _vectors[embedder.identity] = _cached(embedder, background_sentences())
+            _vectors[embedder.identity] = _cached(embedder, background_sentences(), progress)
         return _vectors[embedder.identity]
 
 
-def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
+def _cached(embedder: Embedder, sentences: list[str], progress: Callable[[str], None]) -> np.ndarray:
     """`background/<key>-<digest>.npy`: the key names the model and sentences, the digest the
     vectors' bytes, so a file whose content changed is seen, dropped and embedded again."""
     key = hashlib.sha256("\n".join([embedder.identity, *sentences]).encode("utf-8")).hexdigest()[:16]
@@ -56,6 +62,7 @@ def _cached(embedder: Embedder, sentences: list[str]) -> np.ndarray:
             pass
         with contextlib.suppress(OSError):
             path.unlink()
+    progress(f"Embedding {len(sentences)} sentences about other topics, once for this model…")
     vectors = np.ascontiguousarray(embedder.encode_passages(sentences), dtype=np.float32)
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs the next process the same work
         folder.mkdir(parents=True, exist_ok=True)
