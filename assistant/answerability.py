@@ -1,7 +1,8 @@
 """Deciding whether the article answers a question at all.
 
 One hard rule: a question that hinges on a number or code the article never writes ("5G",
-"2019"), not even within a code, apart, as a Roman numeral or in words (see
+"2019"), not even within a code, apart, as a Roman numeral, in words or as a year of the century
+or decade asked about (see
 `Retriever.missing_terms`), is declined however similar a sentence looks. It is nearly a fact,
 not quite: a question may add a year the article leaves to its context (1.1% of the answerable
 XQuAD questions hold a number the article never writes). Left to the model instead, such numbers

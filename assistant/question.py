@@ -83,6 +83,7 @@ class Question:
     numbers: tuple[str, ...] = ()  # the specific terms written with a digit ("2019", "5g")
     asks_reason: bool = False  # "vì sao", "tại sao", "why"
     focus: str = ""  # the content without words that point back ("trong đó"): what the bold answer follows
+    periods: tuple[tuple[str, int, int], ...] = ()  # ("15", 1401, 1500) for "thế kỷ 15": see `periods`
 
     def __post_init__(self):
         if not self.content:
@@ -216,6 +217,27 @@ def is_number_term(word: str) -> bool:
     return any(c.isdigit() for c in word) and not _UNIT_POWER.fullmatch(word)
 
 
+# A century or a decade names a span of years: "thế kỷ 15" or "15th century" any year from 1401
+# to 1500, "1990s", "thập niên 1990" or "những năm 1990" any from 1990 to 1999 ("1700s": 1700 to
+# 1799). Matched on the folded, lower-case question.
+_CENTURY = re.compile(r"\bthe k[yi]\s+(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th) century\b")
+_DECADE = re.compile(r"\b(\d{3}0)s\b|\b(?:thap nien|nhung nam)\s+(\d{3}0)\b")
+
+
+def periods(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The centuries and decades the question names, each as its number term (see
+    `number_term`) with the first and last year it spans."""
+    folded = fold_diacritics(text.lower())
+    found = []
+    for match in _CENTURY.finditer(folded):
+        century = int(match[1] or match[2])
+        found.append((str(century), 100 * century - 99, 100 * century))
+    for match in _DECADE.finditer(folded):
+        year = int(match[1] or match[2])
+        found.append((str(year), year, year + (99 if year % 100 == 0 else 9)))
+    return tuple(found)
+
+
 def numbers(text: str) -> tuple[str, ...]:
     """The words written with a digit, as canonical forms. Told apart here because a canonical
     syllable carries its tone as a digit: "thu3" is the name "Thủ", not a code."""
@@ -272,4 +294,5 @@ def read_question(raw: object) -> Question:
         content=content, about_article=is_about_article(text),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
         numbers=numbers(text), asks_reason=asks_reason(text), focus=without_pointers(content),
+        periods=periods(text),
     )

@@ -259,6 +259,7 @@ class Retriever:
         self.accented_in_context = LexicalIndex(windows, folded=False)
         self.folded_in_context = LexicalIndex(windows, folded=True)
         self.numbers_written_otherwise = set().union(*map(numbers_written_otherwise, texts))
+        self.years = {int(term) for term in self.accented.vocabulary if term.isdigit() and len(term) <= 4}
 
     def lexical_for(self, language: str) -> LexicalIndex:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""
@@ -300,13 +301,15 @@ class Retriever:
         for an English question also the foreign names in it ("Who painted the Mona Lisa?").
         A number counts as used when the article writes it within a code, as a Roman numeral or
         in words ("206" in "AS206", "giai đoạn 2" in "Giai đoạn II", "100" in "một trăm"), a
-        code when the article writes it apart ("AS206" as "AS-206")."""
+        code when the article writes it apart ("AS206" as "AS-206"), a century or a decade when
+        the article writes a year within it ("thế kỷ 15" in "1455")."""
         vocabulary = self.lexical_for(question.language).vocabulary
         terms = list(question.specific_terms)
         if question.language == EN:
             terms += [(canonical_syllable(name),) for name in lexicon().foreign_names(question.text)]
         otherwise = self.numbers_written_otherwise.intersection(question.numbers)
         otherwise |= {code for code in question.numbers if split_code(code, question.language != VI) in vocabulary}
+        otherwise |= {term for term, first, last in question.periods if any(first <= y <= last for y in self.years)}
         return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms) and otherwise.isdisjoint(forms))
 
     def evidence(self, question: Question, previous: Question | None = None) -> Evidence:

@@ -83,3 +83,18 @@ def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path
     assert retriever.missing_terms(read_question("Chuyến bay AS206 có người lái không?")) == ()
     assert retriever.missing_terms(read_question("Mang 4G phu bao nhieu dan so?")) == ()
     assert retriever.missing_terms(read_question("Chuyến bay AS207 có người lái không?")) == ("as207",)
+
+
+def test_a_century_or_a_decade_counts_as_written_when_a_year_within_it_is(tmp_path, fake_embedder):
+    from assistant.question import read_question
+    from assistant.retrieval import Retriever
+
+    path = tmp_path / "article.txt"
+    path.write_text("Cải cách\nÔng Lefevre (khoảng 1455–1536) dịch Kinh Thánh năm 1523. Nhà máy mở năm 1994.\n", "utf-8")
+    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
+    retriever = Retriever(index, fake_embedder)
+    assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 15?")) == ()
+    assert retriever.missing_terms(read_question("Who supported the reform in the 16th century?")) == ()
+    assert retriever.missing_terms(read_question("Nhà máy mở trong thập niên 1990?")) == ()
+    assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 18?")) == ("18",)
+    assert retriever.missing_terms(read_question("What opened in the 1980s?")) == ("1980",)
