@@ -45,7 +45,7 @@ class Answer:
         if self.highlight is not None and not (
             self.answered and self.quotes and self.quotes[0].start <= self.highlight[0] < self.highlight[1] <= self.quotes[0].end
         ):
-            raise ValueError("a highlight lies within the first quote of an answer")
+            raise ValueError("a highlight must lie within the first quote of an answer")
 
     def to_dict(self) -> dict:
         return {

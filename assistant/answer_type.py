@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping
 
-from index.vietnamese import canonical_number, fold_diacritics, lexical_terms, words
+from index.vietnamese import canonical_number, fold_diacritics, has_vietnamese_marks, lexical_terms, words
 
 if TYPE_CHECKING:
     from .question import Question
@@ -29,7 +29,7 @@ _CUES = (
               r"what proportion|what fraction|what percent|how many percent)(?!\w)"),
     (DATE, r"\b(?:khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi gian nao|thoi diem nao|"
            r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
-    (NUMBER, r"\b(?:bao nhieu|how many|how much|how long|how large|how big|how far|"
+    (NUMBER, r"\b(?:bao nhieu|bao lau|how many|how much|how long|how large|how big|how far|"
              r"what number)\b"),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
     (PERSON, r"(?:^|\s)(?:ai|who|whom|(?:nguoi|ong|ba|vi|vua|tuong|nha su|tac gia|nha van|"
@@ -88,14 +88,18 @@ def asks_quantity(question: str) -> bool:
 # prepositions, conjunctions, particles, and the verbs that follow when "bao nhiêu" is the
 # subject ("bao nhiêu có 4G", "bao nhiêu được cấp").
 _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
-_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve "
-                         "co duoc da se dang bi".split())
+_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
+_VERBS = frozenset("có được đã sẽ đang bị".split())  # told by their marks: "cơ sở", "đảng" are nouns
 
 
 def counted_noun(question: str) -> str | None:
     """The word counted by a Vietnamese "bao nhiêu …" question, without diacritics, if any."""
-    match = _COUNTED.search(fold_diacritics(question.lower()))
-    return match.group(1) if match and match.group(1) not in _NOT_COUNTED else None
+    lower = question.lower()
+    match = _COUNTED.search(fold_diacritics(lower))  # one character for one: spans carry over
+    if not match or match.group(1) in _NOT_COUNTED:
+        return None
+    verbs = _VERBS if has_vietnamese_marks(lower) else {fold_diacritics(v) for v in _VERBS}
+    return None if lower[match.start(1) : match.end(1)] in verbs else match.group(1)
 
 
 # Words that ask for a reason or a purpose ("vì sao", "tại sao", "để làm gì", "why"), and the
@@ -147,10 +151,14 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
 
 # Words after a number that make it a period, not a count: "9 tháng đầu năm" (the first nine
 # months) qualifies the figure that follows; only a question about a duration is answered by one.
-_TIME_UNITS = frozenset("ngay tuan thang quy nam gio phut giay day days week weeks month months quarter quarters "
+_TIME_UNITS = frozenset("ngày tuần tháng quý năm giờ phút giây day days week weeks month months quarter quarters "
                         "year years hour hours minute minutes second seconds".split())
-_ASKS_DURATION = re.compile(r"\b(?:bao lau|how long|(?:bao nhieu|may|how many) (?:" + "|".join(_TIME_UNITS) + r"))\b")
-# An aside in brackets ("830 (66,4%) hộ"): not counted in the distance between words.
+_FOLDED_TIME_UNITS = frozenset(map(fold_diacritics, _TIME_UNITS))
+_ASKS_DURATION = re.compile(r"\b(?:bao lau|how long|(?:bao nhieu|how many) (?:" + "|".join(_FOLDED_TIME_UNITS) + r"))\b")
+# The word right after a number, unless a number follows it ("5 tháng 10" is a date).
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)(?!\s*\d)")
+# An aside in brackets ("830 (66,4%) hộ"): neither a clause of its own nor counted in the
+# distance between words.
 _ASIDE = re.compile(r"\([^()]*\)")
 # A day written before a month ("ngày 7 tháng 1 năm 1943"): part of one date.
 _DAY_BEFORE = re.compile(r"(?:[Nn]gày|[Mm]ùng)\s+\d{1,2}\s+$")
@@ -178,11 +186,11 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     if kind == DATE:
         spans = _whole_dates(text, spans)
     stated = set(question.numbers)
-    spans = [(a, b) for a, b in spans if stated.isdisjoint(_numbers_in(text[a:b]))]
+    spans = [(a, b) for a, b in spans if not _numbers_in(text[a:b]) <= stated]
     if kind == NUMBER:
         folded = fold_diacritics(question.text.lower())
-        if not _ASKS_DURATION.search(folded) and question.counted_noun not in _TIME_UNITS:
-            spans = [(a, b) for a, b in spans if not _starts_with(text[b:], _TIME_UNITS)]
+        if not _ASKS_DURATION.search(folded) and question.counted_noun not in _FOLDED_TIME_UNITS:
+            spans = [(a, b) for a, b in spans if not _is_period(text, b)]
         if question.counted_noun:
             spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
     return spans
@@ -192,9 +200,10 @@ def _numbers_in(text: str) -> set[str]:
     return {canonical_number(w) for w in words(text) if w[0].isdigit() and not any(c.isalpha() for c in w)}
 
 
-def _starts_with(text: str, vocabulary: frozenset[str]) -> bool:
-    first = words(text[:40])[:1]
-    return bool(first) and fold_diacritics(first[0].lower()) in vocabulary
+def _is_period(text: str, end: int) -> bool:
+    """The number ending at `end` is followed by a unit of time: "9 tháng đầu năm"."""
+    word = _NEXT_WORD.match(text, end)
+    return bool(word) and word.group(1).lower() in _TIME_UNITS
 
 
 def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], question: Question) -> list[tuple[int, int]]:
@@ -222,6 +231,7 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
         weights = {term: w for term, w in weights.items() if term in focus}
     if not weights:
         return []
+    text = _ASIDE.sub(lambda aside: " " * len(aside.group()), text)  # offsets kept
     clauses = [m.span() for m in _CLAUSE.finditer(text)]
 
     def score(i: int) -> float:
@@ -230,8 +240,8 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
             start = max(start, spans[i - 1][1])
         if i + 1 < len(spans):
             end = min(end, spans[i + 1][0])
-        after = lexical_terms(_ASIDE.sub(" ", text[spans[i][1] : end]), folded)
-        before = lexical_terms(_ASIDE.sub(" ", text[start : spans[i][0]]), folded)
+        after = lexical_terms(text[spans[i][1] : end], folded)
+        before = lexical_terms(text[start : spans[i][0]], folded)
         distance: dict[str, int] = {}
         for offset, terms in ((1, after), (2, before[::-1])):
             for at, term in enumerate(t for t in terms if "_" not in t):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Callable
 
@@ -80,18 +81,28 @@ class Assistant:
         parsed = read_question(question)
         if parsed.about_article:
             return self._lead(parsed, top_k)
-        retrieval = self.retriever.search(parsed, previous_question(history))
+        previous = previous_question(history)
+        retrieval = self.retriever.search(parsed, previous)
         verdict = self.judge.decide(retrieval)
         quotes = self._quotes(retrieval.hits[:top_k])
-        highlights = []
-        if verdict.answered and quotes:
-            best = retrieval.hits[0].chunk
-            offset = best.start - quotes[0].start
-            highlights = [(a + offset, b + offset) for a, b in
-                          focused_spans(best.text, retrieval.answer_kind, retrieval.evidence.own.weights, parsed)]
+        highlights = self._highlights(retrieval, quotes[0], previous) if verdict.answered and quotes else []
         markdown = render_markdown(verdict.answered, quotes, parsed.language, highlights)
         highlight = (quotes[0].start + highlights[0][0], quotes[0].start + highlights[0][1]) if highlights else None
         return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason, highlight)
+
+    @staticmethod
+    def _highlights(retrieval: Retrieval, quote: Quote, previous: Question | None) -> list[tuple[int, int]]:
+        """The span of the first quote to show in bold, found in its best sentence (looking in the
+        neighbours merged into the quote too put more wrong spans in bold than right ones on
+        XQuAD-dev). A follow-up that asks what the previous question asked ("Còn 4G thì sao?")
+        counts what it counted."""
+        question = retrieval.question
+        if question.answer_kind is None and previous is not None:
+            question = dataclasses.replace(question, counted_noun=previous.counted_noun)
+        best = retrieval.hits[0].chunk
+        offset = best.start - quote.start
+        spans = focused_spans(best.text, retrieval.answer_kind, retrieval.evidence.own.weights, question)
+        return [(a + offset, b + offset) for a, b in spans]
 
     def _lead(self, question: Question, top_k: int) -> Answer:
         """A question about the whole article is answered with its lead's first sentences."""

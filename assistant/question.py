@@ -143,12 +143,17 @@ def without_english_function_words(text: str) -> str:
 OPENS, REFERS = "opens", "refers"
 
 
+def _openers(lower: str) -> tuple[str, ...]:
+    """The follow-up openers in the form the question is typed in: with their marks when it has
+    any ("Cơn bão …" does not open with "còn"), without them when it has none ("con 4G thi sao")."""
+    return _FOLLOWUP_OPENERS if has_vietnamese_marks(lower) else tuple(fold_diacritics(o) for o in _FOLLOWUP_OPENERS)
+
+
 def followup_cue(text: str) -> str | None:
     """How a question leans on the one before: it OPENS like a follow-up ("còn…", "and…"), it
     REFERS back ("trong đó", "them": words that standalone questions use too), or neither."""
     lower = text.lower().strip(" ?!.")
-    folded = fold_diacritics(lower)
-    if any(lower.startswith(o + " ") or folded.startswith(fold_diacritics(o) + " ") for o in _FOLLOWUP_OPENERS):
+    if any(lower.startswith(o + " ") for o in _openers(lower)):
         return OPENS
     return REFERS if _FOLLOWUP_REFERENCES.search(lower) else None
 
@@ -168,22 +173,21 @@ def without_framing(text: str) -> str:
 
 
 # Words that point back or frame a count rather than say what is asked: a follow-up's opener
-# ("Còn …", "And …") and the "có" of "có bao nhiêu" (how many are there), on the folded text.
-_POINTERS = re.compile(
-    r"^(?:" + "|".join(sorted({fold_diacritics(o) for o in _FOLLOWUP_OPENERS}, key=len, reverse=True)) + r")\b"
-    r"|\bco(?=\s+(?:bao nhieu|may)\b)"
-)
+# ("Còn …", "And …"), a reference back ("trong đó", "of them") and the "có" of "có bao nhiêu" (how
+# many are there). Typed without marks, only the unambiguous ones: "do" and "nay" are words.
+_COUNT_FRAME = re.compile(r"\bcó(?=\s+(?:bao nhiêu|mấy)\b)")
+_FOLDED_REFERENCES = re.compile(r"\b(?:trong so do|trong do|so do)\b|\bco(?=\s+bao nhieu\b)")
 
 
 def without_pointers(text: str) -> str:
     """The question without the words that point back ("trong đó", "Còn … thì sao?") or frame
-    a count (the "có" of "có bao nhiêu"): the words the answer itself stands next to. A
-    reference is matched with its marks only: typed without them, "do" and "nay" are words."""
+    a count (the "có" of "có bao nhiêu"): the words the answer itself stands next to."""
     lower = text.lower()
     if len(lower) != len(text):
         return text
-    cuts = [m.span() for m in _POINTERS.finditer(fold_diacritics(lower))]
-    cuts += [m.span() for m in _FOLLOWUP_REFERENCES.finditer(lower)]
+    opener = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(_openers(lower), key=len, reverse=True))) + r")\b")
+    patterns = ((_FOLLOWUP_REFERENCES, _COUNT_FRAME) if has_vietnamese_marks(lower) else (_FOLDED_REFERENCES,))
+    cuts = [m.span() for pattern in (opener, *patterns) for m in pattern.finditer(lower)]
     kept = "".join(c for i, c in enumerate(text) if not any(a <= i < b for a, b in cuts))
     return " ".join(kept.split()) or text
 
@@ -217,11 +221,12 @@ def is_number_term(word: str) -> bool:
     return any(c.isdigit() for c in word) and not _UNIT_POWER.fullmatch(word)
 
 
-# A century or a decade names a span of years: "thế kỷ 15" or "15th century" any year from 1401
-# to 1500, "1990s", "thập niên 1990" or "những năm 1990" any from 1990 to 1999 ("1700s": 1700 to
-# 1799). Matched on the folded, lower-case question.
-_CENTURY = re.compile(r"\bthe k[yi]\s+(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th) century\b")
-_DECADE = re.compile(r"\b(\d{3}0)s\b|\b(?:thap nien|nhung nam)\s+(\d{3}0)\b")
+# A century or a decade names a span of years: "thế kỷ (thứ) 15" or "15th century" any year from
+# 1401 to 1500, "1990s", "thập niên 1990", "những năm 90" any from 1990 to 1999 ("1700s": 1700 to
+# 1799, read generously: the rule this serves declines only what the article surely lacks).
+# Matched on the folded, lower-case question.
+_CENTURY = re.compile(r"\bthe k[yi]\s+(?:thu\s+)?(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th)[ -]century\b")
+_DECADE = re.compile(r"\b(\d{1,3}0)s\b|\b(?:thap nien|thap ky|nhung nam)\s+(\d0|\d{3}0)\b")
 
 
 def periods(text: str) -> tuple[tuple[str, int, int], ...]:
@@ -234,7 +239,8 @@ def periods(text: str) -> tuple[tuple[str, int, int], ...]:
         found.append((str(century), 100 * century - 99, 100 * century))
     for match in _DECADE.finditer(folded):
         year = int(match[1] or match[2])
-        found.append((str(year), year, year + (99 if year % 100 == 0 else 9)))
+        for start in (1900 + year, 2000 + year) if year < 100 else (year,):  # "thập niên 90": the 1990s (or 2090s)
+            found.append((str(year), start, start + (99 if start % 100 == 0 and year >= 100 else 9)))
     return tuple(found)
 
 

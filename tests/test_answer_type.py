@@ -80,8 +80,11 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Dự án kéo dài 3 năm với 120 cán bộ tham gia.", "Dự án kéo dài bao nhiêu năm?", "3"),
     # A count is not a percentage.
     ("Xã có 1.250 hộ, trong đó 830 (66,4%) hộ có kết nối Internet.", "Có bao nhiêu hộ có kết nối Internet?", "830"),
-    # A date is bold whole, from its day.
+    ("Số trạm năm nay đạt 920, năm 2023 chỉ có 850.", "Năm nay có bao nhiêu trạm?", "920"),  # "năm 2023" is no unit of 920
+    ("Đội bóng có 12 thắng, 5 hòa và 3 thua sau 20 trận.", "Đội bóng có bao nhiêu trận thắng?", "12"),  # "thắng" is no "tháng"
+    # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
+    ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
 ])
 def test_the_bold_span_is_the_one_the_question_asks_for(sentence, question, bold):
     assert focus(sentence, question) == [bold]
@@ -94,6 +97,11 @@ def test_words_that_point_back_do_not_choose_the_bold_span():
     assert read_question("Còn bưu chính thì sao?").focus == "bưu chính thì sao?"
     assert read_question("Có bao nhiêu vị trí trạm BTS?").focus == "bao nhiêu vị trí trạm BTS?"
     assert read_question("ho gia dinh co ket noi internet").focus == "ho gia dinh co ket noi internet"
+    assert read_question("Trong do bao nhieu co 4G?").focus == "bao nhieu co 4G?"
+    # With marks, only the words themselves: "Cơn" is not "còn", "máy" not "mấy".
+    storm = read_question("Cơn bão số 3 gây thiệt hại bao nhiêu?")
+    assert storm.focus == storm.text and storm.followup_cue is None
+    assert read_question("Có bao nhiêu hộ có máy tính?").focus == "bao nhiêu hộ có máy tính?"
 
 
 def test_no_bold_span_when_none_stands_out():
@@ -114,6 +122,7 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     ("Tăng bao nhiêu so với cùng kỳ?", None),
     ("Thu ngân sách đạt bao nhiêu?", None),
     ("Trong đó bao nhiêu có 4G?", None),  # "có" is the verb: how many have 4G
+    ("Có bao nhiêu cơ sở đạt chuẩn?", "co"),  # "cơ sở" is a noun
 ])
 def test_counted_noun(question, noun):
     assert counted_noun(question) == noun

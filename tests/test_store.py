@@ -96,5 +96,7 @@ def test_a_century_or_a_decade_counts_as_written_when_a_year_within_it_is(tmp_pa
     assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 15?")) == ()
     assert retriever.missing_terms(read_question("Who supported the reform in the 16th century?")) == ()
     assert retriever.missing_terms(read_question("Nhà máy mở trong thập niên 1990?")) == ()
+    assert retriever.missing_terms(read_question("Nhà máy mở trong những năm 90?")) == ()
+    assert retriever.missing_terms(read_question("Ai dịch Kinh Thánh vào thế kỷ thứ 16?")) == ()
     assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 18?")) == ("18",)
     assert retriever.missing_terms(read_question("What opened in the 1980s?")) == ("1980",)
