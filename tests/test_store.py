@@ -66,37 +66,38 @@ def test_index_type_follows_the_number_of_vectors_and_scores_stay_exact(monkeypa
     assert faiss.deserialize_index(faiss.serialize_index(approximate)).hnsw.efSearch == vectors.HNSW_EF_SEARCH
 
 
-def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path, fake_embedder):
+def missing_terms_in(text: str, tmp_path, embedder):
+    """`Retriever.missing_terms` over an article of that text, for question texts."""
     from assistant.question import read_question
     from assistant.retrieval import Retriever
 
     path = tmp_path / "article.txt"
-    path.write_text("Mạng DECnet\nDECnet Giai đoạn II ra đời sau chuyến bay AS206. Mạng 4G phủ 95% dân số.\n", "utf-8")
-    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
-    retriever = Retriever(index, fake_embedder)
-    assert retriever.missing_terms(read_question("DECnet giai đoạn 2 trở thành gì?")) == ()
-    assert retriever.missing_terms(read_question("Có bao nhiêu người trên chuyến bay AS-206?")) == ("as",)  # a name
-    assert retriever.missing_terms(read_question("Mạng 5G phủ bao nhiêu dân số?")) == ("5g",)
-    path.write_text("Chuyến bay\nChuyến bay AS-206 không người lái. Mạng 4 G phủ 95% dân số.\n", "utf-8")
-    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
-    retriever = Retriever(index, fake_embedder)
-    assert retriever.missing_terms(read_question("Chuyến bay AS206 có người lái không?")) == ()
-    assert retriever.missing_terms(read_question("Mang 4G phu bao nhieu dan so?")) == ()
-    assert retriever.missing_terms(read_question("Chuyến bay AS207 có người lái không?")) == ("as207",)
+    path.write_text(text, "utf-8")
+    index, _ = ArticleIndex.open(Article.load(path), embedder, tmp_path)
+    retriever = Retriever(index, embedder)
+    return lambda question: retriever.missing_terms(read_question(question))
+
+
+def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path, fake_embedder):
+    missing = missing_terms_in("Mạng DECnet\nDECnet Giai đoạn II ra đời sau chuyến bay AS206. Mạng 4G phủ 95% dân số.\n",
+                               tmp_path, fake_embedder)
+    assert missing("DECnet giai đoạn 2 trở thành gì?") == ()
+    assert missing("Có bao nhiêu người trên chuyến bay AS-206?") == ("as",)  # a name
+    assert missing("Mạng 5G phủ bao nhiêu dân số?") == ("5g",)
+    missing = missing_terms_in("Chuyến bay\nChuyến bay AS-206 không người lái. Mạng 4 G phủ 95% dân số.\n",
+                               tmp_path, fake_embedder)
+    assert missing("Chuyến bay AS206 có người lái không?") == ()
+    assert missing("Mang 4G phu bao nhieu dan so?") == ()
+    assert missing("Chuyến bay AS207 có người lái không?") == ("as207",)
 
 
 def test_a_century_or_a_decade_counts_as_written_when_a_year_within_it_is(tmp_path, fake_embedder):
-    from assistant.question import read_question
-    from assistant.retrieval import Retriever
-
-    path = tmp_path / "article.txt"
-    path.write_text("Cải cách\nÔng Lefevre (khoảng 1455–1536) dịch Kinh Thánh năm 1523. Nhà máy mở năm 1994.\n", "utf-8")
-    index, _ = ArticleIndex.open(Article.load(path), fake_embedder, tmp_path)
-    retriever = Retriever(index, fake_embedder)
-    assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 15?")) == ()
-    assert retriever.missing_terms(read_question("Who supported the reform in the 16th century?")) == ()
-    assert retriever.missing_terms(read_question("Nhà máy mở trong thập niên 1990?")) == ()
-    assert retriever.missing_terms(read_question("Nhà máy mở trong những năm 90?")) == ()
-    assert retriever.missing_terms(read_question("Ai dịch Kinh Thánh vào thế kỷ thứ 16?")) == ()
-    assert retriever.missing_terms(read_question("Ai ủng hộ cải cách vào thế kỷ 18?")) == ("18",)
-    assert retriever.missing_terms(read_question("What opened in the 1980s?")) == ("1980",)
+    missing = missing_terms_in("Cải cách\nÔng Lefevre (khoảng 1455–1536) dịch Kinh Thánh năm 1523. Nhà máy mở năm 1994.\n",
+                               tmp_path, fake_embedder)
+    assert missing("Ai ủng hộ cải cách vào thế kỷ 15?") == ()
+    assert missing("Who supported the reform in the 16th century?") == ()
+    assert missing("Nhà máy mở trong thập niên 1990?") == ()
+    assert missing("Nhà máy mở trong những năm 90?") == ()
+    assert missing("Ai dịch Kinh Thánh vào thế kỷ thứ 16?") == ()
+    assert missing("Ai ủng hộ cải cách vào thế kỷ 18?") == ("18",)
+    assert missing("What opened in the 1980s?") == ("1980",)
