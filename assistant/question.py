@@ -143,10 +143,13 @@ def without_english_function_words(text: str) -> str:
 OPENS, REFERS = "opens", "refers"
 
 
+_FOLDED_OPENERS = tuple(fold_diacritics(o) for o in _FOLLOWUP_OPENERS)
+
+
 def _openers(lower: str) -> tuple[str, ...]:
     """The follow-up openers in the form the question is typed in: with their marks when it has
     any ("Cơn bão …" does not open with "còn"), without them when it has none ("con 4G thi sao")."""
-    return _FOLLOWUP_OPENERS if has_vietnamese_marks(lower) else tuple(fold_diacritics(o) for o in _FOLLOWUP_OPENERS)
+    return _FOLLOWUP_OPENERS if has_vietnamese_marks(lower) else _FOLDED_OPENERS
 
 
 def followup_cue(text: str) -> str | None:
@@ -177,6 +180,8 @@ def without_framing(text: str) -> str:
 # many are there). Typed without marks, only the unambiguous ones: "do" and "nay" are words.
 _COUNT_FRAME = re.compile(r"\bcó(?=\s+(?:bao nhiêu|mấy)\b)")
 _FOLDED_REFERENCES = re.compile(r"\b(?:trong so do|trong do|so do)\b|\bco(?=\s+bao nhieu\b)")
+_OPENING = {openers: re.compile(r"^(?:" + "|".join(map(re.escape, sorted(openers, key=len, reverse=True))) + r")\b")
+            for openers in (_FOLLOWUP_OPENERS, _FOLDED_OPENERS)}
 
 
 def without_pointers(text: str) -> str:
@@ -185,9 +190,8 @@ def without_pointers(text: str) -> str:
     lower = text.lower()
     if len(lower) != len(text):
         return text
-    opener = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(_openers(lower), key=len, reverse=True))) + r")\b")
     patterns = ((_FOLLOWUP_REFERENCES, _COUNT_FRAME) if has_vietnamese_marks(lower) else (_FOLDED_REFERENCES,))
-    cuts = [m.span() for pattern in (opener, *patterns) for m in pattern.finditer(lower)]
+    cuts = [m.span() for pattern in (_OPENING[_openers(lower)], *patterns) for m in pattern.finditer(lower)]
     kept = "".join(c for i, c in enumerate(text) if not any(a <= i < b for a, b in cuts))
     return " ".join(kept.split()) or text
 
