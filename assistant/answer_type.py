@@ -186,7 +186,7 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     if kind == DATE:
         spans = _whole_dates(text, spans)
     stated = set(question.numbers)
-    spans = [(a, b) for a, b in spans if not _numbers_in(text[a:b]) <= stated]
+    spans = [(a, b) for a, b in spans if not (numbers := _numbers_in(text[a:b])) or not numbers <= stated]
     if kind == NUMBER:
         folded = fold_diacritics(question.text.lower())
         if not _ASKS_DURATION.search(folded) and question.counted_noun not in _FOLDED_TIME_UNITS:

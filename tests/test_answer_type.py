@@ -82,6 +82,7 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Xã có 1.250 hộ, trong đó 830 (66,4%) hộ có kết nối Internet.", "Có bao nhiêu hộ có kết nối Internet?", "830"),
     ("Số trạm năm nay đạt 920, năm 2023 chỉ có 850.", "Năm nay có bao nhiêu trạm?", "920"),  # "năm 2023" is no unit of 920
     ("Đội bóng có 12 thắng, 5 hòa và 3 thua sau 20 trận.", "Đội bóng có bao nhiêu trận thắng?", "12"),  # "thắng" is no "tháng"
+    ("Chủ tịch UBND tỉnh Lê Thành Đô trao kỷ niệm chương.", "Ai trao kỷ niệm chương?", "Lê Thành Đô"),
     # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
