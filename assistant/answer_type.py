@@ -90,6 +90,7 @@ def asks_quantity(question: str) -> bool:
 _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
 _NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
 _VERBS = frozenset("có được đã sẽ đang bị".split())  # told by their marks: "cơ sở", "đảng" are nouns
+_FOLDED_VERBS = frozenset(map(fold_diacritics, _VERBS))  # typed without marks, "co" may be either
 
 
 def counted_noun(question: str) -> str | None:
@@ -98,7 +99,7 @@ def counted_noun(question: str) -> str | None:
     match = _COUNTED.search(fold_diacritics(lower))  # one character for one: spans carry over
     if not match or match.group(1) in _NOT_COUNTED:
         return None
-    verbs = _VERBS if has_vietnamese_marks(lower) else {fold_diacritics(v) for v in _VERBS}
+    verbs = _VERBS if has_vietnamese_marks(lower) else _FOLDED_VERBS
     return None if lower[match.start(1) : match.end(1)] in verbs else match.group(1)
 
 

@@ -5,11 +5,11 @@ the usual sections of a newspaper (politics, economy, health, education, sport, 
 travel, technology, culture, law, transport, environment, science, society), then 589 sentences
 in the register of an encyclopedia or a news report, about six for each of the hundred divisions
 of the Dewey Decimal Classification (computer science to the history of other areas), written by
-helpers who saw no evaluation data (a sentence on a subject already covered was dropped). They describe no article; a question that is clearly closer
-to one of them than to every sentence of the article is about something the article does not
-cover. This matters for English questions, which share no words with a Vietnamese article, so
-lexical coverage cannot judge them. The first run embeds them once per model (a few seconds);
-the vectors are cached.
+helpers who saw no evaluation data (a sentence on a subject already covered was dropped). They
+describe no article; a question that is clearly closer to one of them than to every sentence of
+the article is about something the article does not cover. This matters for English questions,
+which share no words with a Vietnamese article, so lexical coverage cannot judge them. The first
+run embeds them once per model (a few seconds); the vectors are cached.
 """
 
 from __future__ import annotations
