@@ -23,7 +23,7 @@ from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
 from index.vietnamese import canonical_syllable, numbers_written_otherwise, split_code
 
-from .answer_type import KINDS, answer_spans
+from .answer_type import KINDS, REASON, answer_spans, gives_reason
 from .background import background_vectors
 from .english import lexicon
 from .lexical import LexicalIndex
@@ -166,6 +166,7 @@ class ArticleShape:
             for c in chunks
         ], bool)
         holds = {kind: np.array([bool(answer_spans(c.text, kind)) for c in chunks], bool) for kind in KINDS}
+        holds[REASON] = np.array([gives_reason(c.text) for c in chunks], bool)
         same = [i > 0 and chunks[i - 1].paragraph == c.paragraph for i, c in enumerate(chunks)]
         before = np.array([i - 1 if same[i] else -1 for i in range(len(chunks))], int)
         after = np.array([i + 1 if i + 1 < len(chunks) and same[i + 1] else -1 for i in range(len(chunks))], int)
@@ -215,6 +216,13 @@ def answer_kind(evidence: Evidence) -> str | None:
     return question.answer_kind
 
 
+def wanted_kind(evidence: Evidence) -> str | None:
+    """What a sentence must hold not to be ranked down: the answer kind, or a reason for "vì
+    sao / mục đích … là gì / why"."""
+    kind = answer_kind(evidence)
+    return REASON if kind is None and evidence.question.asks_reason else kind
+
+
 def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.ndarray, str | None, bool]:
     """The fused ranking score of every sentence, the answer kind, and whether the previous
     question was taken into account."""
@@ -228,9 +236,9 @@ def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.nd
     if fusion.neighbour:  # divided so that scores stay within 0..1
         padded = np.append(fused, 0.0)  # index -1: no neighbour
         fused = (fused + fusion.neighbour * np.maximum(padded[shape.before], padded[shape.after])) / (1 + fusion.neighbour)
-    kind = answer_kind(evidence)
-    if kind is not None:
-        fused = np.where(shape.holds_kind[kind], fused, (1 - fusion.kind_penalty) * fused)
+    kind, wanted = answer_kind(evidence), wanted_kind(evidence)
+    if wanted is not None:
+        fused = np.where(shape.holds_kind[wanted], fused, (1 - fusion.kind_penalty) * fused)
     fused = np.where(shape.is_heading, (1 - fusion.heading_penalty) * fused, fused)
     return fused, kind, used_context
 

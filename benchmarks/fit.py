@@ -40,11 +40,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from assistant import fitted  # noqa: E402
-from assistant.answerability import FEATURES, Judge, features, missing_numbers  # noqa: E402
+from assistant.answerability import FEATURES, Judge, features, hard_rule  # noqa: E402
 from assistant.api import previous_question  # noqa: E402
 from assistant.evaluate import holds_evidence, load_questions  # noqa: E402
 from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, read_question  # noqa: E402
-from assistant.retrieval import Fusion, answer_kind, rank  # noqa: E402
+from assistant.retrieval import Fusion, rank, wanted_kind  # noqa: E402
 from xquad import DEFAULT_DATA, OWN_NEAR, xquad_sets  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
@@ -193,7 +193,7 @@ class Ranking:
                 self.ctx_window[i, :m] = ev.context.bm25_in_context
                 self.ctx_window_pairs[i, :m] = ev.context.bm25_pairs_in_context
                 self.ctx_dense_in_context[i, :m] = _rescale_dense(ev.context.dense_in_context)
-            kind = answer_kind(ev)
+            kind = wanted_kind(ev)
             if kind is not None:
                 self.kind_ok[i, :m] = sh.holds_kind[kind]
             self.heading[i, :m] = sh.is_heading
@@ -294,15 +294,13 @@ def fit_fusion(ranking: Ranking, start: Fusion, k: int) -> tuple[Fusion, dict, s
     return final, {"held_out": report}, right
 
 
-def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, list[Case]]:
-    """Features of every real (not synthetic-history) case, under the fitted ranking."""
+def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, np.ndarray, list[Case]]:
+    """Features of every real (not synthetic-history) case under the fitted ranking, and whether
+    a hard rule declines it before the model (`answerability.hard_rule`)."""
     kept = [c for c in cases if not c.synthetic_history]
-    return np.array([features(rank(c.evidence, c.shape, fusion)) for c in kept]), kept
-
-
-def _ruled_out(case: Case) -> bool:
-    """Declined by the hard rule (a number or code the article never writes), before the model."""
-    return bool(missing_numbers(case.evidence))
+    retrievals = [rank(c.evidence, c.shape, fusion) for c in kept]
+    ruled_out = np.array([bool(hard_rule(r)) for r in retrievals])
+    return np.array([features(r) for r in retrievals]), ruled_out, kept
 
 
 def _boosted(x: np.ndarray, y: np.ndarray):
@@ -341,11 +339,10 @@ def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float, right: se
     """The judge fitted on all cases and, per language on held-out articles, its operating point,
     what it declines there and recall@1 (answered, and the first quote, ranked by knobs fitted on
     the other articles, holds the answer: `right` holds those cases' ids)."""
-    x, kept = judge_matrix(cases, fusion)
+    x, ruled_out, kept = judge_matrix(cases, fusion)
     y = np.array([c.row["answerable"] for c in kept])
     groups = np.array([c.group for c in kept])
     language = np.array([c.evidence.question.language for c in kept])
-    ruled_out = np.array([_ruled_out(c) for c in kept])
     oof = np.zeros(len(kept))  # the ruled-out stay at 0: declined whatever the model says
     for fold in _folds(groups, k):
         test, train = np.isin(groups, fold), ~np.isin(groups, fold) & ~ruled_out

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from assistant import fitted
-from assistant.answerability import FEATURES, Judge, features
+from assistant.answer_type import holds_number
+from assistant.answerability import FEATURES, NO_QUANTITY, Judge, features
 from assistant.question import read_question
 from assistant.retrieval import ArticleShape, Evidence, Fusion, Signals, fuse, rank
 from index.chunking import split_sentences
@@ -63,6 +64,17 @@ def test_kind_and_heading_penalties_scale_the_score():
     assert kind == "number" and fused[0] == pytest.approx(1.0 * 0.75 * 0.5)
 
 
+def test_a_why_question_ranks_down_sentences_that_give_no_reason():
+    chunks = tuple(split_sentences("Tiêu đề\nHai bên ký biên bản ghi nhớ. Hai bên ký biên bản nhằm thúc đẩy CĐS.\n"))
+    shape = ArticleShape.of(chunks)
+    assert shape.holds_kind["reason"].tolist() == [False, False, True]
+    fusion = Fusion(dense_vi=1.0, kind_penalty=0.25, heading_penalty=0, neighbour=0)
+    ev = evidence("Mục đích của việc ký biên bản ghi nhớ là gì?", signals(dense=[0.0, 1.0, 0.0]))
+    unpenalised, _, _ = fuse(ev, shape, dataclasses.replace(fusion, kind_penalty=0))
+    fused, kind, _ = fuse(ev, shape, fusion)  # no kind to bold, but a reason to find
+    assert kind is None and fused[1] == pytest.approx(0.75 * unpenalised[1]) and fused[2] == unpenalised[2]
+
+
 def test_the_previous_question_counts_as_the_cue_says():
     own = signals(dense=[0.0, 1.0, 0.0, 0.0])
     context = signals(dense=[0.0, 0.0, 1.0, 0.0])
@@ -111,6 +123,16 @@ def test_a_number_the_article_never_writes_is_declined_before_the_model():
     retrieval = rank(evidence("Ông Smith nói gì?", signals([0, 1, 0, 0]), missing=("smith",)), SHAPE, Fusion())
     assert judge.decide(retrieval).answered and features(retrieval)[FEATURES.index("missing_names")] == 1
 
+
+
+def test_how_many_is_declined_when_the_best_sentence_writes_no_number():
+    judge = _stump_judge("coverage", 0.5, 5.0, 5.0)  # would answer anything
+    retrieval = rank(evidence("Có bao nhiêu trạm BTS?", signals([1, 0, 0, 0])), SHAPE, Fusion(heading_penalty=0))
+    assert retrieval.hits[0].chunk.text == "Tiêu đề bài báo"
+    verdict = judge.decide(retrieval)
+    assert not verdict.answered and verdict.reason == NO_QUANTITY and verdict.confidence == 0
+    assert holds_number("Khu vực này gồm lãnh thổ của chín quốc gia.") and holds_number("Không có hiệp ước nào.")
+    assert holds_number("It has two campuses.") and not holds_number("Tỉnh đẩy mạnh chuyển đổi số.")
 
 def test_a_why_question_whose_best_sentence_gives_no_reason_is_marked():
     judge = dataclasses.replace(_stump_judge("reason_missing", 0.5, 2.0, -2.0), typical=(0.0,) * len(FEATURES))
