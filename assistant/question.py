@@ -288,6 +288,29 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?:…])\s+", text) if s]
 
 
+# Abbreviations of Vietnamese chat typing, written out before anything else reads the question:
+# the article spells the words in full ("ko" không, "dc" được, "vs" với, "j" gì, "ntn" như thế nào).
+_CHAT_ABBREVIATIONS = {
+    "ko": "không", "k": "không", "kh": "không", "khum": "không", "dc": "được", "đc": "được", "vs": "với",
+    "j": "gì", "ntn": "như thế nào", "tn": "thế nào", "trc": "trước", "cx": "cũng", "cg": "cũng", "ng": "người",
+    "lm": "làm", "nx": "nữa", "kq": "kết quả", "cty": "công ty", "bnh": "bao nhiêu",
+}
+# Lower case only: "Vitamin K" and "KQ" are names.
+_CHAT_ABBREVIATION = re.compile(r"(?<![\w&-])(?:" + "|".join(sorted(_CHAT_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&-])")
+
+
+def without_chat_abbreviations(text: str) -> str:
+    """A Vietnamese question with its chat abbreviations written out, without marks when it is
+    typed without them ("co ban ve SIM rac ko" → "co ban ve SIM rac khong")."""
+    marked = has_vietnamese_marks(text.lower())
+
+    def spell(match: re.Match) -> str:
+        full = _CHAT_ABBREVIATIONS[match.group()]
+        return full if marked else fold_diacritics(full)
+
+    return _CHAT_ABBREVIATION.sub(spell, text)
+
+
 def _is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
@@ -297,7 +320,10 @@ def read_question(raw: object) -> Question:
     text = clean_question(raw)
     if _is_shouting(text):
         text = text.lower()
-    language = detect_language(text)
+    spelled = without_chat_abbreviations(text)
+    language = detect_language(spelled)
+    if language != EN:  # "K-pop vs J-pop" keeps its "vs"
+        text = spelled
     content = without_framing(text)
     return Question(
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),

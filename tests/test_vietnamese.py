@@ -54,6 +54,18 @@ def test_shouted_questions_are_lower_cased():
     assert read_question("ĐIỆN BIÊN CÓ BAO NHIÊU THUÊ BAO").text == "điện biên có bao nhiêu thuê bao"
 
 
+@pytest.mark.parametrize("typed, read, language", [
+    ("Có bàn về SIM rác ko?", "Có bàn về SIM rác không?", VI),
+    ("bo tttt voi tinh DB lam viec vs nhau ngay nao", "bo tttt voi tinh DB lam viec voi nhau ngay nao", VI_NODIAC),
+    ("co bnh tram BTS", "co bao nhieu tram BTS", VI_NODIAC),  # read as Vietnamese once spelt out
+    ("Vitamin K là gì?", "Vitamin K là gì?", VI),  # a capital is a name
+    ("What about K-pop vs J-pop?", "What about K-pop vs J-pop?", EN),
+])
+def test_chat_abbreviations_are_spelt_out_in_vietnamese_questions(typed, read, language):
+    question = read_question(typed)
+    assert (question.text, question.language) == (read, language)
+
+
 def test_followup_cues():
     assert read_question("Còn 4G thì sao?").followup_cue == OPENS
     assert read_question("Trong đó bao nhiêu có 4G?").followup_cue == REFERS
