@@ -54,7 +54,7 @@ def test_concept_coverage_counts_a_concept_once_whichever_rendering_is_held():
 
 
 def test_share_translated_counts_content_words_but_not_names():
-    assert lexicon().translate("How do I bake sourdough bread?").share == 0.0
+    assert lexicon().translate("How do I knead sourdough?").share == 0.0
     bay = lexicon().translate("What is the area of Ha Long Bay?")
     assert bay.untranslated == () and bay.share == 1.0
     half = lexicon().translate("Which hospital has sourdough?")
