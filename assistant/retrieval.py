@@ -124,10 +124,12 @@ class Evidence:
 @dataclass(frozen=True)
 class Hit:
     """A sentence and its scores for one question: `score` is the fused 0..1 ranking score;
-    `dense` and `coverage` are the question's own (not the previous question's)."""
+    `alone` the same without the lift of its best neighbour (how well the sentence itself
+    matches); `dense` and `coverage` are the question's own (not the previous question's)."""
 
     chunk: Chunk
     score: float
+    alone: float
     dense: float
     coverage: float
 
@@ -223,9 +225,9 @@ def wanted_kind(evidence: Evidence) -> str | None:
     return REASON if kind is None and evidence.question.asks_reason else kind
 
 
-def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.ndarray, str | None, bool]:
-    """The fused ranking score of every sentence, the answer kind, and whether the previous
-    question was taken into account."""
+def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion, lift: bool = True) -> tuple[np.ndarray, str | None, bool]:
+    """The fused ranking score of every sentence (`lift=False`: without the lift of its best
+    neighbour), the answer kind, and whether the previous question was taken into account."""
     language = evidence.question.language
     fused = _mix(evidence.own, language, fusion)
     context_share = {OPENS: fusion.context_opens, REFERS: fusion.context_refers}.get(
@@ -233,7 +235,7 @@ def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.nd
     used_context = evidence.context is not None and context_share > 0
     if used_context:
         fused = (1 - context_share) * fused + context_share * _mix(evidence.context, language, fusion)
-    if fusion.neighbour:  # divided so that scores stay within 0..1
+    if fusion.neighbour and lift:  # divided so that scores stay within 0..1
         padded = np.append(fused, 0.0)  # index -1: no neighbour
         fused = (fused + fusion.neighbour * np.maximum(padded[shape.before], padded[shape.after])) / (1 + fusion.neighbour)
     kind, wanted = answer_kind(evidence), wanted_kind(evidence)
@@ -246,9 +248,11 @@ def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.nd
 def rank(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> Retrieval:
     """Every sentence, best first (a pure function: no model, no index)."""
     fused, kind, used_context = fuse(evidence, shape, fusion)
+    alone = fuse(evidence, shape, fusion, lift=False)[0] if fusion.neighbour else fused
     order = np.argsort(-fused, kind="stable")
     own = evidence.own
-    hits = tuple(Hit(shape.chunks[i], float(fused[i]), float(own.dense[i]), float(own.coverage[i])) for i in order)
+    hits = tuple(Hit(shape.chunks[i], float(fused[i]), float(alone[i]), float(own.dense[i]), float(own.coverage[i]))
+                 for i in order)
     return Retrieval(evidence, hits, kind, used_context)
 
 

@@ -90,8 +90,12 @@ def test_the_previous_question_counts_as_the_cue_says():
 
 def test_a_neighbour_lifts_a_sentence_of_its_paragraph_only():
     own = signals(dense=[0.0, 0.0, 1.0, 0.0])
-    fused, _, _ = fuse(evidence("trạm", own), SHAPE, Fusion(dense_vi=1.0, neighbour=0.5, heading_penalty=0))
+    fusion = Fusion(dense_vi=1.0, neighbour=0.5, heading_penalty=0)
+    fused, _, _ = fuse(evidence("trạm", own), SHAPE, fusion)
     assert fused.argmax() == 2 and fused[1] == pytest.approx(0.5 / 1.5) and fused[3] == 0
+    # Each hit also says how well the sentence matches by itself: the bold answer is sought there.
+    alone = {h.chunk.id: h.alone for h in rank(evidence("trạm", own), SHAPE, fusion).hits}
+    assert alone[2] == pytest.approx(1.0) and alone[1] == 0
 
 
 def _stump_judge(feature: str, threshold: float, low: float, high: float) -> Judge:
