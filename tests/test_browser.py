@@ -200,15 +200,15 @@ def test_accessibility_audit_and_highlight_contrast(browser, server, viewport, s
     page = open_page(browser, server + "/", viewport, scheme)
     found = [v for v in audit(page) if v["impact"] in SERIOUS]
     ask(page, "Toàn tỉnh có bao nhiêu tuyến cáp quang?")  # answered: yellow marks, [1] strongest
-    ratios = contrasts(page)
+    answered = contrasts(page)
     ask(page, "Giá vàng hôm nay bao nhiêu?")  # declined: grey marks and the note
-    ratios += contrasts(page)
+    declined = contrasts(page)
     found += [v for v in audit(page) if v["impact"] in SERIOUS]
     name = f"{'phone' if viewport == PHONE else 'desktop'}-{scheme}"
     page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"))
     page.context.close()
     assert found == [], found
-    assert len(ratios) >= 4 and min(ratios) >= 4.5, ratios
+    assert answered and declined and min(answered + declined) >= 4.5, (answered, declined)
     assert page.outside == []
 
 
