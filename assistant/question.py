@@ -123,9 +123,14 @@ def clean_question(raw: object) -> str:
 
 
 def detect_language(text: str) -> str:
-    """`vi` when it has Vietnamese marks; else `vi_nodiac` when its words read as Vietnamese syllables."""
+    """`vi` when it has Vietnamese marks, unless it is English that names a place or person with
+    them ("How many BTS sites does Điện Biên have?": more English function words than lower-case
+    marked words); else `vi_nodiac` when its words read as Vietnamese syllables."""
     if has_vietnamese_marks(text):
-        return VI
+        tokens = words(text)
+        english = sum(w.lower() in EN_FUNCTION_WORDS and not looks_vietnamese(w.lower()) for w in tokens)
+        vietnamese = sum(w.islower() and has_vietnamese_marks(w) for w in tokens)
+        return EN if english >= 2 and english >= vietnamese else VI
     alpha = [w.lower() for w in words(text) if w.isalpha()]
     if not alpha:
         return VI_NODIAC

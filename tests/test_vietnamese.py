@@ -38,6 +38,10 @@ def test_terms_keep_codes_whole_and_add_bigrams():
     ("so vi tri phu song 3g", VI_NODIAC),
     ("How many 4G sites are there?", EN),
     ("What share of people use the Internet?", EN),
+    ("How many BTS sites does Điện Biên have?", EN),  # English naming a place with its marks
+    ("how many bts sites does điện biên have", EN),
+    ("Where is Điện Biên Phủ?", EN),
+    ("Chuyển đổi số là gì? What is it?", VI),
 ])
 def test_language_detection(q, lang):
     assert detect_language(q) == lang
