@@ -131,7 +131,10 @@ def detect_language(text: str) -> str:
         english = sum(w.lower() in EN_FUNCTION_WORDS and not looks_vietnamese(w.lower()) for w in tokens)
         vietnamese = sum(w.islower() and has_vietnamese_marks(w) for w in tokens)
         return EN if english >= 2 and english >= vietnamese else VI
-    alpha = [w.lower() for w in words(text) if w.isalpha()]
+    # Capitalised words after the first are names ("Ai da gianh Super Bowl XLIX?"): they say
+    # nothing of the language the question is typed in.
+    tokens = words(text)
+    alpha = [w.lower() for i, w in enumerate(tokens) if w.isalpha() and (i == 0 or not w[0].isupper())]
     if not alpha:
         return VI_NODIAC
     english = sum(w in EN_FUNCTION_WORDS for w in alpha)

@@ -42,6 +42,9 @@ def test_terms_keep_codes_whole_and_add_bigrams():
     ("how many bts sites does điện biên have", EN),
     ("Where is Điện Biên Phủ?", EN),
     ("Chuyển đổi số là gì? What is it?", VI),
+    ("Ai da gianh Super Bowl XLIX?", VI_NODIAC),  # names say nothing of the language
+    ("Carl Wilhelm Scheele phat hien ra oxi khi nao?", VI_NODIAC),
+    ("Who won Super Bowl 50?", EN),
 ])
 def test_language_detection(q, lang):
     assert detect_language(q) == lang
