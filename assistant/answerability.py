@@ -76,6 +76,9 @@ def missing_names(evidence: Evidence) -> tuple[str, ...]:
     return tuple(t for t in evidence.missing_terms if t not in evidence.question.numbers)
 
 
+NO_QUANTITY = "the question asks for a quantity and the best sentence gives none"
+
+
 def hard_rule(retrieval: Retrieval) -> str:
     """Why the question is declined before the model weighs anything, or "" (see the module)."""
     numbers = missing_numbers(retrieval.evidence)
@@ -84,9 +87,6 @@ def hard_rule(retrieval: Retrieval) -> str:
     if retrieval.question.asks_quantity and not holds_number(retrieval.hits[0].chunk.text):
         return NO_QUANTITY
     return ""
-
-
-NO_QUANTITY = "the question asks for a quantity and the best sentence gives none"
 
 
 def features(retrieval: Retrieval) -> np.ndarray:
