@@ -75,7 +75,7 @@ def _person_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Words that ask outright for a quantity; its answer is written with digits.
+# Words that ask outright for a quantity; its answer is a number.
 _ASKS_QUANTITY = re.compile(r"\b(?:bao nhieu|how many|how much|what percentage|what share|what proportion)\b")
 
 
@@ -127,22 +127,6 @@ def asks_reason(question: str) -> bool:
 def gives_reason(text: str) -> bool:
     """True when the sentence holds a connective of cause, purpose or result."""
     return bool(_GIVES_REASON.search(text.lower()))
-
-
-# Numerals written as words, Vietnamese and English, zero among them ("chín quốc gia", "không có
-# hiệp ước nào", "two thirds"). Some are other words too ("năm" is also a year, "ba" a father,
-# "no" a refusal), which only makes `holds_number` say yes more often.
-_NUMERAL_WORDS = re.compile(
-    r"(?<!\w)(?:không|một|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|vạn|triệu|tỷ|tỉ|"
-    r"chục|nửa|đôi|zero|no|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|"
-    r"half|single|double|twice)(?!\w)"
-)
-
-
-def holds_number(text: str) -> bool:
-    """True when the text writes a number in any form: digits or a numeral word."""
-    return any(c.isdigit() for c in text) or bool(_NUMERAL_WORDS.search(text.lower()))
 
 
 def expected_answer(question: str) -> str | None:

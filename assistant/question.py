@@ -78,7 +78,7 @@ class Question:
     answer_kind: str | None = None  # what it asks for: see `answer_type`
     content: str = ""  # the text without framing that asks nothing ("xin cho biết", "please")
     about_article: bool = False  # asks what the whole article says ("Tóm tắt bài báo")
-    asks_quantity: bool = False  # "bao nhiêu", "how many": the answer is written with digits
+    asks_quantity: bool = False  # "bao nhiêu", "how many": the answer is a number
     counted_noun: str | None = None  # what a Vietnamese "bao nhiêu …" counts, folded
     numbers: tuple[str, ...] = ()  # the specific terms written with a digit ("2019", "5g")
     asks_reason: bool = False  # "vì sao", "tại sao", "why"
@@ -126,15 +126,14 @@ def detect_language(text: str) -> str:
     """`vi` when it has Vietnamese marks, unless it is English that names a place or person with
     them ("How many BTS sites does Điện Biên have?": more English function words than lower-case
     marked words); else `vi_nodiac` when its words read as Vietnamese syllables."""
+    # Capitalised words after the first are names or titles ("Ai da gianh Super Bowl XLIX?", "Bài
+    # hát What Is Love của ai?"): they say nothing of the language the question is typed in.
+    tokens = [w for i, w in enumerate(words(text)) if i == 0 or not w[0].isupper()]
     if has_vietnamese_marks(text):
-        tokens = words(text)
         english = sum(w.lower() in EN_FUNCTION_WORDS and not looks_vietnamese(w.lower()) for w in tokens)
         vietnamese = sum(w.islower() and has_vietnamese_marks(w) for w in tokens)
         return EN if english >= 2 and english >= vietnamese else VI
-    # Capitalised words after the first are names ("Ai da gianh Super Bowl XLIX?"): they say
-    # nothing of the language the question is typed in.
-    tokens = words(text)
-    alpha = [w.lower() for i, w in enumerate(tokens) if w.isalpha() and (i == 0 or not w[0].isupper())]
+    alpha = [w.lower() for w in tokens if w.isalpha()]
     if not alpha:
         return VI_NODIAC
     english = sum(w in EN_FUNCTION_WORDS for w in alpha)
@@ -299,12 +298,16 @@ def sentences(text: str) -> list[str]:
 # Abbreviations of Vietnamese chat typing, written out before anything else reads the question:
 # the article spells the words in full ("ko" không, "dc" được, "vs" với, "j" gì, "ntn" như thế nào).
 _CHAT_ABBREVIATIONS = {
-    "ko": "không", "k": "không", "kh": "không", "khum": "không", "dc": "được", "đc": "được", "vs": "với",
-    "j": "gì", "ntn": "như thế nào", "tn": "thế nào", "trc": "trước", "cx": "cũng", "cg": "cũng", "ng": "người",
-    "lm": "làm", "nx": "nữa", "kq": "kết quả", "cty": "công ty", "bnh": "bao nhiêu",
+    "ko": "không", "k": "không", "khum": "không", "dc": "được", "đc": "được", "vs": "với", "j": "gì",
+    "ntn": "như thế nào", "trc": "trước", "cx": "cũng", "cg": "cũng", "ng": "người", "lm": "làm", "nx": "nữa",
+    "kq": "kết quả", "cty": "công ty", "bnh": "bao nhiêu",
 }
-# Lower case only: "Vitamin K" and "KQ" are names.
-_CHAT_ABBREVIATION = re.compile(r"(?<![\w&-])(?:" + "|".join(sorted(_CHAT_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&-])")
+# A word of its own, in lower case ("Vitamin K", "KQ", "J.K.", "K-pop", "10 k", "500 k/tháng" are
+# something else), or capitalised as the question's first word ("Ko biết …").
+_CHAT_ABBREVIATION = re.compile(
+    r"(?<!\S)(?<!\d )(?:" + "|".join(sorted(_CHAT_ABBREVIATIONS, key=len, reverse=True)) + r")(?=[?!,;:.…]*(?:\s|$))",
+    re.IGNORECASE,
+)
 
 
 def without_chat_abbreviations(text: str) -> str:
@@ -313,8 +316,13 @@ def without_chat_abbreviations(text: str) -> str:
     marked = has_vietnamese_marks(text.lower())
 
     def spell(match: re.Match) -> str:
-        full = _CHAT_ABBREVIATIONS[match.group()]
-        return full if marked else fold_diacritics(full)
+        typed = match.group()
+        first_capitalised = match.start() == 0 and typed[1:].islower()
+        if typed != typed.lower() and not first_capitalised:
+            return typed
+        full = _CHAT_ABBREVIATIONS[typed.lower()]
+        full = full if marked else fold_diacritics(full)
+        return full[0].upper() + full[1:] if typed[0].isupper() else full
 
     return _CHAT_ABBREVIATION.sub(spell, text)
 
@@ -327,11 +335,12 @@ def _is_shouting(text: str) -> bool:
 def read_question(raw: object) -> Question:
     text = clean_question(raw)
     if _is_shouting(text):
-        text = text.lower()
-    spelled = without_chat_abbreviations(text)
-    language = detect_language(spelled)
-    if language != EN:  # "K-pop vs J-pop" keeps its "vs"
-        text = spelled
+        text = text.lower()  # after which "vitamin k" is a name no longer told from "k"
+    else:
+        language = detect_language(text)
+        if language != EN:  # "tom vs jerry" keeps its "vs"
+            text = without_chat_abbreviations(text)
+    language = detect_language(text)
     content = without_framing(text)
     return Question(
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),

@@ -44,7 +44,8 @@ class Fusion:
     - `context_opens`: share given to the question read together with the previous one, when it
       opens like a follow-up ("Còn 4G thì sao?"); `context_refers` when it refers back ("trong
       đó", "them"); `context_plain` when it does neither;
-    - `kind_penalty`: share a sentence loses when it holds no answer of the kind asked for;
+    - `kind_penalty`: share a sentence loses when it holds no answer of the kind asked for (for
+      "vì sao / why", no reason);
     - `heading_penalty`: share a heading (the title, a subheading) loses: it names a subject,
       so it resembles every question about it, but it states little;
     - `neighbour`: share of the better adjacent sentence's score (same paragraph) a sentence
@@ -225,30 +226,32 @@ def wanted_kind(evidence: Evidence) -> str | None:
     return REASON if kind is None and evidence.question.asks_reason else kind
 
 
-def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion, lift: bool = True) -> tuple[np.ndarray, str | None, bool]:
-    """The fused ranking score of every sentence (`lift=False`: without the lift of its best
-    neighbour), the answer kind, and whether the previous question was taken into account."""
+def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.ndarray, np.ndarray, str | None, bool]:
+    """The fused ranking score of every sentence, the same without the lift of its best neighbour
+    (how well the sentence matches by itself), the answer kind, and whether the previous
+    question was taken into account."""
     language = evidence.question.language
-    fused = _mix(evidence.own, language, fusion)
+    alone = _mix(evidence.own, language, fusion)
     context_share = {OPENS: fusion.context_opens, REFERS: fusion.context_refers}.get(
         evidence.question.followup_cue, fusion.context_plain)
     used_context = evidence.context is not None and context_share > 0
     if used_context:
-        fused = (1 - context_share) * fused + context_share * _mix(evidence.context, language, fusion)
-    if fusion.neighbour and lift:  # divided so that scores stay within 0..1
-        padded = np.append(fused, 0.0)  # index -1: no neighbour
-        fused = (fused + fusion.neighbour * np.maximum(padded[shape.before], padded[shape.after])) / (1 + fusion.neighbour)
+        alone = (1 - context_share) * alone + context_share * _mix(evidence.context, language, fusion)
+    fused = alone
+    if fusion.neighbour:  # divided so that scores stay within 0..1
+        padded = np.append(alone, 0.0)  # index -1: no neighbour
+        fused = (alone + fusion.neighbour * np.maximum(padded[shape.before], padded[shape.after])) / (1 + fusion.neighbour)
     kind, wanted = answer_kind(evidence), wanted_kind(evidence)
+    penalty = np.ones(len(shape.chunks))
     if wanted is not None:
-        fused = np.where(shape.holds_kind[wanted], fused, (1 - fusion.kind_penalty) * fused)
-    fused = np.where(shape.is_heading, (1 - fusion.heading_penalty) * fused, fused)
-    return fused, kind, used_context
+        penalty = np.where(shape.holds_kind[wanted], penalty, 1 - fusion.kind_penalty)
+    penalty = np.where(shape.is_heading, (1 - fusion.heading_penalty) * penalty, penalty)
+    return fused * penalty, alone * penalty, kind, used_context
 
 
 def rank(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> Retrieval:
     """Every sentence, best first (a pure function: no model, no index)."""
-    fused, kind, used_context = fuse(evidence, shape, fusion)
-    alone = fuse(evidence, shape, fusion, lift=False)[0] if fusion.neighbour else fused
+    fused, alone, kind, used_context = fuse(evidence, shape, fusion)
     order = np.argsort(-fused, kind="stable")
     own = evidence.own
     hits = tuple(Hit(shape.chunks[i], float(fused[i]), float(alone[i]), float(own.dense[i]), float(own.coverage[i]))

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from assistant import fitted
-from assistant.answer_type import holds_number
-from assistant.answerability import FEATURES, NO_QUANTITY, Judge, features
+from assistant.answerability import FEATURES, Judge, features
 from assistant.question import read_question
-from assistant.retrieval import ArticleShape, Evidence, Fusion, Signals, fuse, rank
+from assistant.retrieval import ArticleShape, Evidence, Fusion, Hit, Retrieval, Signals, fuse, rank
 from index.chunking import split_sentences
 
 ARTICLE = (
@@ -59,7 +58,7 @@ def test_dense_share_decides_between_the_signals():
 def test_kind_and_heading_penalties_scale_the_score():
     own = signals(dense=[1.0, 0.0, 0.0, 0.0])
     fusion = Fusion(dense_vi=1.0, kind_penalty=0.25, heading_penalty=0.5, neighbour=0)
-    fused, kind, _ = fuse(evidence("Có bao nhiêu trạm?", own), SHAPE, fusion)
+    fused, _, kind, _ = fuse(evidence("Có bao nhiêu trạm?", own), SHAPE, fusion)
     # The title both lacks a number and is a heading.
     assert kind == "number" and fused[0] == pytest.approx(1.0 * 0.75 * 0.5)
 
@@ -70,8 +69,8 @@ def test_a_why_question_ranks_down_sentences_that_give_no_reason():
     assert shape.holds_kind["reason"].tolist() == [False, False, True]
     fusion = Fusion(dense_vi=1.0, kind_penalty=0.25, heading_penalty=0, neighbour=0)
     ev = evidence("Mục đích của việc ký biên bản ghi nhớ là gì?", signals(dense=[0.0, 1.0, 0.0]))
-    unpenalised, _, _ = fuse(ev, shape, dataclasses.replace(fusion, kind_penalty=0))
-    fused, kind, _ = fuse(ev, shape, fusion)  # no kind to bold, but a reason to find
+    unpenalised, _, _, _ = fuse(ev, shape, dataclasses.replace(fusion, kind_penalty=0))
+    fused, _, kind, _ = fuse(ev, shape, fusion)  # no kind to bold, but a reason to find
     assert kind is None and fused[1] == pytest.approx(0.75 * unpenalised[1]) and fused[2] == unpenalised[2]
 
 
@@ -91,11 +90,27 @@ def test_the_previous_question_counts_as_the_cue_says():
 def test_a_neighbour_lifts_a_sentence_of_its_paragraph_only():
     own = signals(dense=[0.0, 0.0, 1.0, 0.0])
     fusion = Fusion(dense_vi=1.0, neighbour=0.5, heading_penalty=0)
-    fused, _, _ = fuse(evidence("trạm", own), SHAPE, fusion)
+    fused, alone, _, _ = fuse(evidence("trạm", own), SHAPE, fusion)
     assert fused.argmax() == 2 and fused[1] == pytest.approx(0.5 / 1.5) and fused[3] == 0
-    # Each hit also says how well the sentence matches by itself: the bold answer is sought there.
-    alone = {h.chunk.id: h.alone for h in rank(evidence("trạm", own), SHAPE, fusion).hits}
+    # How well each sentence matches by itself, without the lift: the bold answer is sought there.
     assert alone[2] == pytest.approx(1.0) and alone[1] == 0
+    assert {h.chunk.id: h.alone for h in rank(evidence("trạm", own), SHAPE, fusion).hits} == dict(enumerate(alone))
+
+
+def test_the_bold_answer_is_sought_in_the_quote_sentence_that_matches_by_itself():
+    from assistant.answer import Quote
+    from assistant.api import Assistant
+    from index.vietnamese import lexical_terms
+
+    own = signals(dense=[0.0, 0.6, 1.0, 0.0])
+    own = dataclasses.replace(own, weights={t: 1.0 for t in lexical_terms("trạm BTS", False)})
+    # The fibre sentence ranks first (lifted by a neighbour); the BTS one matches best by itself.
+    hits = (Hit(CHUNKS[1], 0.9, 0.5, 0.6, 0.0), Hit(CHUNKS[2], 0.8, 0.9, 1.0, 0.0))
+    retrieval = Retrieval(evidence("Có bao nhiêu trạm BTS?", own), hits, "number", False)
+    start, end = CHUNKS[1].start, CHUNKS[2].end
+    quote = Quote(ARTICLE[start:end], start, end, retrieval.hits[0].score, 2)
+    (bold,) = Assistant._highlights(retrieval, quote, None)
+    assert quote.text[bold[0] : bold[1]] == "920"
 
 
 def _stump_judge(feature: str, threshold: float, low: float, high: float) -> Judge:
@@ -128,15 +143,6 @@ def test_a_number_the_article_never_writes_is_declined_before_the_model():
     assert judge.decide(retrieval).answered and features(retrieval)[FEATURES.index("missing_names")] == 1
 
 
-
-def test_how_many_is_declined_when_the_best_sentence_writes_no_number():
-    judge = _stump_judge("coverage", 0.5, 5.0, 5.0)  # would answer anything
-    retrieval = rank(evidence("Có bao nhiêu trạm BTS?", signals([1, 0, 0, 0])), SHAPE, Fusion(heading_penalty=0))
-    assert retrieval.hits[0].chunk.text == "Tiêu đề bài báo"
-    verdict = judge.decide(retrieval)
-    assert not verdict.answered and verdict.reason == NO_QUANTITY and verdict.confidence == 0
-    assert holds_number("Khu vực này gồm lãnh thổ của chín quốc gia.") and holds_number("Không có hiệp ước nào.")
-    assert holds_number("It has two campuses.") and not holds_number("Tỉnh đẩy mạnh chuyển đổi số.")
 
 def test_a_why_question_whose_best_sentence_gives_no_reason_is_marked():
     judge = dataclasses.replace(_stump_judge("reason_missing", 0.5, 2.0, -2.0), typical=(0.0,) * len(FEATURES))
@@ -190,7 +196,8 @@ def test_the_fitting_script_scores_a_fusion_as_retrieval_does():
     rng = np.random.default_rng(0)
     cases = []
     for question, previous in [("Có bao nhiêu trạm BTS?", None), ("Còn 4G thì sao?", "Có bao nhiêu trạm BTS?"),
-                               ("Trong đó bao nhiêu có 4G?", "Có bao nhiêu trạm BTS?"), ("How many sites?", None)]:
+                               ("Trong đó bao nhiêu có 4G?", "Có bao nhiêu trạm BTS?"), ("How many sites?", None),
+                               ("Vì sao doanh thu tăng?", None)]:  # no sentence gives a reason: all ranked down
         own, context = signals(rng.random(4), rng.random(4), translated=0.5), signals(rng.random(4), rng.random(4))
         ev = evidence(question, own, context if previous else None, previous)
         cases.append(Case({"answerable": True}, 0, ev, SHAPE, np.array([False, True, False, False])))

@@ -45,6 +45,7 @@ def test_terms_keep_codes_whole_and_add_bigrams():
     ("Ai da gianh Super Bowl XLIX?", VI_NODIAC),  # names say nothing of the language
     ("Carl Wilhelm Scheele phat hien ra oxi khi nao?", VI_NODIAC),
     ("Who won Super Bowl 50?", EN),
+    ("Bài hát What Is Love của ai?", VI),  # an English title inside a Vietnamese question
 ])
 def test_language_detection(q, lang):
     assert detect_language(q) == lang
@@ -66,7 +67,13 @@ def test_shouted_questions_are_lower_cased():
     ("bo tttt voi tinh DB lam viec vs nhau ngay nao", "bo tttt voi tinh DB lam viec voi nhau ngay nao", VI_NODIAC),
     ("co bnh tram BTS", "co bao nhieu tram BTS", VI_NODIAC),  # read as Vietnamese once spelt out
     ("Vitamin K là gì?", "Vitamin K là gì?", VI),  # a capital is a name
+    ("VITAMIN K LÀ GÌ?", "vitamin k là gì?", VI),  # shouted: capitals say nothing, so nothing is spelt out
     ("What about K-pop vs J-pop?", "What about K-pop vs J-pop?", EN),
+    ("tom vs jerry", "tom vs jerry", EN),
+    ("J.K. Rowling sinh năm nào?", "J.K. Rowling sinh năm nào?", VI),
+    ("lương 10 k một tháng", "lương 10 k một tháng", VI),  # a thousand after a number
+    ("Ko biết tỉnh có bao nhiêu trạm?", "Không biết tỉnh có bao nhiêu trạm?", VI),  # capitalised first word
+    ("Có bàn về SIM rác ko.", "Có bàn về SIM rác không.", VI),
 ])
 def test_chat_abbreviations_are_spelt_out_in_vietnamese_questions(typed, read, language):
     question = read_question(typed)
