@@ -109,9 +109,14 @@ def counted_noun(question: str) -> str | None:
 # "nhờ", "để", "nên", "dẫn đến") and in English, for an English article. "tại" alone says where
 # ("tại vì" why: "vì" covers it), "tự do" is freedom and "trở nên" become. A sentence without any
 # gives no reason.
-_ASKS_REASON = re.compile(r"\b(?:tai sao|vi sao|vi le gi|vi dau|do dau|ly do|nguyen nhan|muc dich|de lam gi|why|"
-                          r"how come|what for|what causes?|what caused|what led to|for what reason|"
-                          r"what (?:is|was) the (?:reason|purpose))\b")
+_ASKS_REASON_EN = (r"why|how come|what for|what causes?|what caused|what led to|for what reason|"
+                   r"what (?:is|was) the (?:reason|purpose)")
+# Told by their marks when the question has any: "do đâu" (why) is not "nhiệt độ đầu vào", nor
+# "vì đâu" "vị đầu tiên"; typed without marks, only the words that cannot be read otherwise.
+_ASKS_REASON_MARKED = re.compile(r"(?<!\w)(?:tại sao|vì sao|vì lẽ gì|vì đâu|do đâu|lý do|lí do|nguyên nhân|mục đích|"
+                                 r"để làm gì|" + _ASKS_REASON_EN + r")(?!\w)")
+_ASKS_REASON_FOLDED = re.compile(r"\b(?:tai sao|vi sao|vi le gi|ly do|li do|nguyen nhan|muc dich|de lam gi|"
+                                 + _ASKS_REASON_EN + r")\b")
 _GIVES_REASON = re.compile(
     r"\b(?:vì|bởi|(?<!tự )do|nhờ|(?<!trở )nên|để|nhằm|khiến|dẫn đến|gây ra|nguyên nhân|thành ra|"
     r"because|due to|owing to|thanks to|so that|in order to|caus(?:e|es|ed|ing)|led to|result(?:s|ed|ing)?|"
@@ -121,7 +126,10 @@ _GIVES_REASON = re.compile(
 
 def asks_reason(question: str) -> bool:
     """True for "Vì sao …?", "Tại sao …?", "Why …?" and the like."""
-    return bool(_ASKS_REASON.search(fold_diacritics(question.lower())))
+    lower = question.lower()
+    if has_vietnamese_marks(lower):
+        return bool(_ASKS_REASON_MARKED.search(lower))
+    return bool(_ASKS_REASON_FOLDED.search(fold_diacritics(lower)))
 
 
 def gives_reason(text: str) -> bool:

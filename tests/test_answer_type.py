@@ -135,6 +135,9 @@ def test_counted_noun(question, noun):
     ("Why did postal revenue grow?", True),
     ("Nguyên nhân của việc chậm tiến độ là gì?", True),
     ("Doanh thu bưu chính tăng bao nhiêu?", False),
+    ("Do đâu mà doanh thu tăng?", True),
+    ("Nhiệt độ đầu vào của tua-bin là bao nhiêu?", False),  # "độ đầu" is not "do đâu"
+    ("Vị đầu tiên là ai?", False),
 ])
 def test_asks_reason(question, asks):
     assert asks_reason(question) == asks
