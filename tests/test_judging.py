@@ -143,7 +143,6 @@ def test_a_number_the_article_never_writes_is_declined_before_the_model():
     assert judge.decide(retrieval).answered and features(retrieval)[FEATURES.index("missing_names")] == 1
 
 
-
 def test_a_why_question_whose_best_sentence_gives_no_reason_is_marked():
     judge = dataclasses.replace(_stump_judge("reason_missing", 0.5, 2.0, -2.0), typical=(0.0,) * len(FEATURES))
     retrieval = rank(evidence("Vì sao doanh thu viễn thông tăng?", signals([0, 0, 0, 1])), SHAPE, Fusion())
