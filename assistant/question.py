@@ -336,10 +336,8 @@ def read_question(raw: object) -> Question:
     text = clean_question(raw)
     if _is_shouting(text):
         text = text.lower()  # after which "vitamin k" is a name no longer told from "k"
-    else:
-        language = detect_language(text)
-        if language != EN:  # "tom vs jerry" keeps its "vs"
-            text = without_chat_abbreviations(text)
+    elif detect_language(text) != EN:  # "tom vs jerry" keeps its "vs"
+        text = without_chat_abbreviations(text)
     language = detect_language(text)
     content = without_framing(text)
     return Question(
