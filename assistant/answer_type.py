@@ -20,21 +20,22 @@ NUMBER, PERCENT, DATE, PERSON = "number", "percent", "date", "person"
 KINDS = (NUMBER, PERCENT, DATE, PERSON)
 REASON = "reason"  # asked by "vì sao / why"; ranking wants a sentence that gives one, nothing is bold
 
-# Question cues, matched on the lower-cased question with diacritics removed (so they also match
-# questions typed without them). Earlier entries win: "bao nhiêu phần trăm" is a percentage
-# before it is a number.
+# Question cues, written with their marks. A question typed with marks is matched as written,
+# so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
+# marks are matched with the cues' marks removed (see `_has_cue`). Earlier entries win: "bao
+# nhiêu phần trăm" is a percentage before it is a number.
 _CUES = (
     # "tỷ lệ …" alone asks for the rate; "tỷ lệ … có chuyên môn gì?" asks for the "gì".
-    (PERCENT, r"^(?!.*\b(?:gi|nao|sao)\b).*\b(?:ty le|ti le)\b"),
-    (PERCENT, r"\b(?:bao nhieu phan tram|bao nhieu %|what percentage|what share|"
+    (PERCENT, r"^(?!.*\b(?:gì|nào|sao)\b).*\b(?P<cue>tỷ lệ|tỉ lệ)\b"),
+    (PERCENT, r"\b(?P<cue>bao nhiêu phần trăm|bao nhiêu %|what percentage|what share|"
               r"what proportion|what fraction|what percent|how many percent)(?!\w)"),
-    (DATE, r"\b(?:khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi gian nao|thoi diem nao|"
-           r"giai doan nao|when|what date|what day|which day|which year|what year|what period)\b"),
-    (NUMBER, r"\b(?:bao nhieu|bao lau|how many|how much|how long|how large|how big|how far|"
+    (DATE, r"\b(?P<cue>khi nào|bao giờ|ngày nào|tháng nào|năm nào|lúc nào|thời gian nào|thời điểm nào|"
+           r"giai đoạn nào|when|what date|what day|which day|which year|what year|what period)\b"),
+    (NUMBER, r"\b(?P<cue>bao nhiêu|bao lâu|how many|how much|how long|how large|how big|how far|"
              r"what number)\b"),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
-    (PERSON, r"(?:^|\s)(?:ai|who|whom|(?:nguoi|ong|ba|vi|vua|tuong|nha su|tac gia|nha van|"
-             r"nha tho|nha khoa hoc|ca si|cau thu) nao)\b"),
+    (PERSON, r"(?:^|\s)(?P<cue>ai|who|whom|(?:người|ông|bà|vị|vua|tướng|nhà sử|tác giả|nhà văn|"
+             r"nhà thơ|nhà khoa học|ca sĩ|cầu thủ) nào)\b"),
 )
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -59,7 +60,7 @@ _SURNAMES = (
 _PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s[^\W\d_]+){{1,3}}")
 # A clause: the text between ", ", "; ", ": " or ". " (the comma in "74,56" does not end one).
 _CLAUSE = re.compile(r"(?:[^,;:.]|[,;:.](?!\s))+")
-_CUE_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in _CUES)
+_CUE_PATTERNS = tuple((kind, re.compile(pattern), re.compile(fold_diacritics(pattern))) for kind, pattern in _CUES)
 
 
 def _person_spans(text: str) -> list[tuple[int, int]]:
@@ -111,8 +112,8 @@ def counted_noun(question: str) -> str | None:
 # gives no reason.
 _ASKS_REASON_EN = (r"why|how come|what for|what causes?|what caused|what led to|for what reason|"
                    r"what (?:is|was) the (?:reason|purpose)")
-# Told by their marks when the question has any: "do đâu" (why) is not "nhiệt độ đầu vào", nor
-# "vì đâu" "vị đầu tiên"; typed without marks, only the words that cannot be read otherwise.
+# Matched as `_has_cue` matches: with marks, "do đâu" (why) is not "nhiệt độ đầu vào", nor "vì
+# đâu" "vị đầu tiên"; typed without marks, only the words that cannot be read otherwise count.
 _ASKS_REASON_MARKED = re.compile(r"(?<!\w)(?:tại sao|vì sao|vì lẽ gì|vì đâu|do đâu|lý do|lí do|nguyên nhân|mục đích|"
                                  r"để làm gì|" + _ASKS_REASON_EN + r")(?!\w)")
 _ASKS_REASON_FOLDED = re.compile(r"\b(?:tai sao|vi sao|vi le gi|ly do|li do|nguyen nhan|muc dich|de lam gi|"
@@ -124,12 +125,19 @@ _GIVES_REASON = re.compile(
 )
 
 
+def _has_cue(marked: re.Pattern, folded: re.Pattern, lower: str) -> bool:
+    """True when the lower-cased question holds the cue: as written, or in words typed without
+    marks (its `cue` group, or the whole match, has none) in the cue's form without marks. So a
+    question typed partly with marks ("ty le ho gia dinh o Điện Biên") is read word by word."""
+    if marked.search(lower):
+        return True
+    group = "cue" if "cue" in folded.groupindex else 0
+    return any(not has_vietnamese_marks(lower[m.start(group) : m.end(group)]) for m in folded.finditer(fold_diacritics(lower)))
+
+
 def asks_reason(question: str) -> bool:
     """True for "Vì sao …?", "Tại sao …?", "Why …?" and the like."""
-    lower = question.lower()
-    if has_vietnamese_marks(lower):
-        return bool(_ASKS_REASON_MARKED.search(lower))
-    return bool(_ASKS_REASON_FOLDED.search(fold_diacritics(lower)))
+    return _has_cue(_ASKS_REASON_MARKED, _ASKS_REASON_FOLDED, question.lower())
 
 
 def gives_reason(text: str) -> bool:
@@ -139,9 +147,9 @@ def gives_reason(text: str) -> bool:
 
 def expected_answer(question: str) -> str | None:
     """The kind of answer the question asks for, or None when it asks for an explanation."""
-    text = fold_diacritics(question.lower())
-    for kind, pattern in _CUE_PATTERNS:
-        if pattern.search(text):
+    lower = question.lower()
+    for kind, marked, folded in _CUE_PATTERNS:
+        if _has_cue(marked, folded, lower):
             return kind
     return None
 

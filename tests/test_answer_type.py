@@ -27,6 +27,12 @@ from index.vietnamese import lexical_terms
     ("tỷ lệ người dùng internet", PERCENT),
     ("Điện Biên cần tăng tỷ lệ cấp ủy có chuyên môn gì?", None),  # asks for the "gì", not a rate
     ("Why does the province need digital transformation?", None),
+    # Told by their marks: "khí nào" (which gas) is not "khi nào", nor "Ải" "ai", nor "tường" "tướng".
+    ("Loại khí nào làm lửa bùng phát?", None),
+    ("Ải Nam Quan ở đâu?", None),
+    ("Bức tường nào bị đổ?", None),
+    ("Tướng nào chỉ huy trận đánh?", PERSON),
+    ("ty le ho gia dinh o Điện Biên", PERCENT),  # typed partly without marks: read word by word
 ])
 def test_expected_answer_in_three_ways_of_asking(question, kind):
     assert expected_answer(question) == kind
@@ -138,6 +144,8 @@ def test_counted_noun(question, noun):
     ("Do đâu mà doanh thu tăng?", True),
     ("Nhiệt độ đầu vào của tua-bin là bao nhiêu?", False),  # "độ đầu" is not "do đâu"
     ("Vị đầu tiên là ai?", False),
+    ("Vi sao Điện Biên cần chuyển đổi số?", True),  # the cue typed without marks, a name with them
+    ("nhiet do dau vao la bao nhieu", False),  # without marks, "do dau" could be either
 ])
 def test_asks_reason(question, asks):
     assert asks_reason(question) == asks
