@@ -221,9 +221,11 @@ def answer_kind(evidence: Evidence) -> str | None:
 
 def wanted_kind(evidence: Evidence) -> str | None:
     """What a sentence must hold not to be ranked down: the answer kind, or a reason for "vì
-    sao / mục đích … là gì / why"."""
+    sao / mục đích … là gì / why", and for a follow-up of one ("Còn viễn thông thì sao?")."""
     kind = answer_kind(evidence)
-    return REASON if kind is None and evidence.question.asks_reason else kind
+    question, previous = evidence.question, evidence.previous
+    asks_reason = question.asks_reason or (question.followup and previous is not None and previous.asks_reason)
+    return REASON if kind is None and asks_reason else kind
 
 
 def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.ndarray, np.ndarray, str | None, bool]:

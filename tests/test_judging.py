@@ -8,7 +8,7 @@ import pytest
 from assistant import fitted
 from assistant.answerability import FEATURES, Judge, features
 from assistant.question import read_question
-from assistant.retrieval import ArticleShape, Evidence, Fusion, Hit, Retrieval, Signals, fuse, rank
+from assistant.retrieval import ArticleShape, Evidence, Fusion, Hit, Retrieval, Signals, fuse, rank, wanted_kind
 from index.chunking import split_sentences
 
 ARTICLE = (
@@ -72,6 +72,11 @@ def test_a_why_question_ranks_down_sentences_that_give_no_reason():
     unpenalised, _, _, _ = fuse(ev, shape, dataclasses.replace(fusion, kind_penalty=0))
     fused, _, kind, _ = fuse(ev, shape, fusion)  # no kind to bold, but a reason to find
     assert kind is None and fused[1] == pytest.approx(0.75 * unpenalised[1]) and fused[2] == unpenalised[2]
+    # A follow-up of a why asks why too; an unrelated question after it does not.
+    why = "Vì sao doanh thu bưu chính tăng?"
+    assert wanted_kind(evidence("Còn viễn thông thì sao?", ev.own, previous=why)) == "reason"
+    assert wanted_kind(evidence("Doanh thu viễn thông đạt bao nhiêu?", ev.own, previous=why)) == "number"
+    assert wanted_kind(evidence("Doanh thu viễn thông ra sao?", ev.own, previous=why)) is None
 
 
 def test_the_previous_question_counts_as_the_cue_says():
