@@ -17,9 +17,10 @@ from index.vietnamese import canonical_syllable, fold_diacritics, lexical_terms
 # Vietnamese question words and sentence particles: they frame a question ("… là gì?", "Còn … thì
 # sao?") and an answer never holds them, so they do not count towards a sentence's coverage.
 _QUESTION_WORDS = "gì ai nào đâu sao mấy bao nhiêu thế không chưa thì còn vậy đó này ấy à hả nhỉ nhé ạ".split()
+# "nữa" ("ai nữa?", who else) with its marks only: typed without them, "nua" is as often "nửa" (half).
 _QUESTION_UNITS = frozenset(
     form for w in _QUESTION_WORDS for form in (canonical_syllable(w), canonical_syllable(fold_diacritics(w)))
-)
+) | {canonical_syllable("nữa")}
 
 
 # "tên (là) gì", "tên (gọi) nào" ask for a name, which the answer gives without saying "tên".

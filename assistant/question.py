@@ -28,13 +28,14 @@ EN_FUNCTION_WORDS = frozenset(
     "the a an of in on at to for from by with and or is are was were be been do does did what "
     "which who whom whose when where why how many much there their its it this that these those "
     "has have had will would can could should about into than i me my you your he him his she her "
-    "we us our they them not but as if so also then one".split()
+    "we us our they them not but as if so also then one else anywhere anyone anything somewhere someone "
+    "something".split()
 )
 # Words that open or mark an elliptical follow-up ("Còn 4G thì sao?", "And fixed broadband?").
 _FOLLOWUP_OPENERS = ("còn", "thế còn", "vậy còn", "và", "còn về", "and", "what about", "how about", "also")
 _FOLLOWUP_REFERENCES = re.compile(
-    r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|"
-    r"of them|of those|of these|among them|they|them|those|it|its|that one)\b"
+    r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|nữa|"
+    r"of them|of those|of these|among them|they|them|those|it|its|that one|else)\b"
 )
 # Framing that asks nothing: politeness, and pointers to the article itself ("Xin cho biết, theo
 # bài báo, …", "Please tell me …"). Matched on the folded, lower-case question, so that it works

@@ -336,9 +336,12 @@ class Retriever:
             texts.append(previous.content + " " + question.content)
         vectors = self.embedder.encode_queries(texts)
         dense_views = self.index.dense_scores(vectors)
-        generic = vectors[0] @ background_vectors(self.embedder).T
         own = self._signals(texts[0], dense_views[0], question.language)
         context = self._signals(texts[1], dense_views[1], question.language) if previous else None
+        alone = 0
+        if context is not None and not own.weights:  # "Anywhere else?", "Khi nào?": no words of its own
+            own, alone = context, 1  # to rank or judge by, so it is read with the question before
+        generic = vectors[alone] @ background_vectors(self.embedder).T
         return Evidence(question, previous, own, context, self.missing_terms(question), float(generic.max()),
                         float(generic.mean()))
 
