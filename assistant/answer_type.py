@@ -22,20 +22,26 @@ REASON = "reason"  # asked by "vì sao / why"; ranking wants a sentence that giv
 
 # Question cues, written with their marks. A question typed with marks is matched as written,
 # so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
-# marks are matched with the cues' marks removed (see `_has_cue`). Earlier entries win: "bao
-# nhiêu phần trăm" is a percentage before it is a number.
+# marks are matched with the cues' marks removed (see `_has_cue`), except for the cues marked
+# False: "mấy" (how many) without marks is as often "máy" (machine) or "mây" (cloud). Earlier
+# entries win: "bao nhiêu phần trăm" is a percentage before it is a number, "tháng mấy" a date.
 _CUES = (
     # "tỷ lệ …" alone asks for the rate; "tỷ lệ … có chuyên môn gì?" asks for the "gì".
-    (PERCENT, r"^(?!.*\b(?:gì|nào|sao)\b).*\b(?P<cue>tỷ lệ|tỉ lệ)\b"),
+    (PERCENT, r"^(?!.*\b(?:gì|nào|sao)\b).*\b(?P<cue>tỷ lệ|tỉ lệ)\b", True),
     (PERCENT, r"\b(?P<cue>bao nhiêu phần trăm|bao nhiêu %|what percentage|what share|"
-              r"what proportion|what fraction|what percent|how many percent)(?!\w)"),
+              r"what proportion|what fraction|what percent|how many percent)(?!\w)", True),
+    (PERCENT, r"\b(?P<cue>mấy phần trăm|mấy %)(?!\w)", False),
     (DATE, r"\b(?P<cue>khi nào|bao giờ|ngày nào|tháng nào|năm nào|lúc nào|thời gian nào|thời điểm nào|"
-           r"giai đoạn nào|when|what date|what day|which day|which year|what year|what period)\b"),
+           r"giai đoạn nào|when|what date|what day|which day|which year|what year|what month|what time|"
+           r"what period)\b", True),
+    (DATE, r"\b(?P<cue>ngày mấy|tháng mấy|năm mấy|mấy giờ)\b", False),
     (NUMBER, r"\b(?P<cue>bao nhiêu|bao lâu|how many|how much|how long|how large|how big|how far|"
-             r"what number)\b"),
+             r"what number)\b", True),
+    # Not "thứ mấy", "hạng mấy" (which place): a rank is as often written in words ("thứ hai").
+    (NUMBER, r"(?<!thứ )(?<!hạng )\b(?P<cue>mấy)\b", False),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
     (PERSON, r"(?:^|\s)(?P<cue>ai|who|whom|(?:người|ông|bà|vị|vua|tướng|nhà sử|tác giả|nhà văn|"
-             r"nhà thơ|nhà khoa học|ca sĩ|cầu thủ) nào)\b"),
+             r"nhà thơ|nhà khoa học|ca sĩ|cầu thủ) nào)\b", True),
 )
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -60,7 +66,9 @@ _SURNAMES = (
 _PERSON = re.compile(rf"\b(?:{'|'.join(_SURNAMES)})(?:\s[^\W\d_]+){{1,3}}")
 # A clause: the text between ", ", "; ", ": " or ". " (the comma in "74,56" does not end one).
 _CLAUSE = re.compile(r"(?:[^,;:.]|[,;:.](?!\s))+")
-_CUE_PATTERNS = tuple((kind, re.compile(pattern), re.compile(fold_diacritics(pattern))) for kind, pattern in _CUES)
+_NEVER = re.compile(r"(?!)")
+_CUE_PATTERNS = tuple((kind, re.compile(pattern), re.compile(fold_diacritics(pattern)) if unmarked else _NEVER)
+                      for kind, pattern, unmarked in _CUES)
 
 
 def _person_spans(text: str) -> list[tuple[int, int]]:

@@ -33,6 +33,11 @@ from index.vietnamese import lexical_terms
     ("Bức tường nào bị đổ?", None),
     ("Tướng nào chỉ huy trận đánh?", PERSON),
     ("ty le ho gia dinh o Điện Biên", PERCENT),  # typed partly without marks: read word by word
+    ("Điện Biên có mấy nhà mạng?", NUMBER),
+    ("Thí điểm bắt đầu từ tháng mấy?", DATE),
+    ("Đứng thứ mấy cả nước?", None),  # a rank, as often written in words ("thứ hai")
+    ("may bay cat canh", None),  # without marks "may" may be "máy" (machine)
+    ("What time was it signed?", DATE),
 ])
 def test_expected_answer_in_three_ways_of_asking(question, kind):
     assert expected_answer(question) == kind
