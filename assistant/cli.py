@@ -29,7 +29,10 @@ def _assistant(args, rebuild: bool = False):
 
 
 def _top_k(value: str) -> int:
-    k = int(value)
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_TOP_K}, not {value!r}") from None
     if not 1 <= k <= MAX_TOP_K:
         raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_TOP_K}")
     return k

@@ -204,9 +204,10 @@ def without_pointers(text: str) -> str:
     return " ".join(kept.split()) or text
 
 
-def is_about_article(text: str) -> bool:
-    """Asks what the article as a whole says: "Bài báo nói về chuyện gì?", "Summarise it"."""
-    return len(words(text)) <= _ABOUT_ARTICLE_MAX_WORDS and bool(_ABOUT_ARTICLE.search(fold_diacritics(text.lower())))
+def is_about_article(text: str, content: str) -> bool:
+    """Asks what the article as a whole says: "Bài báo nói về chuyện gì?", "Summarise it"; short
+    but for its framing (`content` is the text without it: "Làm ơn … giúp tôi" asks nothing)."""
+    return len(words(content)) <= _ABOUT_ARTICLE_MAX_WORDS and bool(_ABOUT_ARTICLE.search(fold_diacritics(text.lower())))
 
 
 def looks_vietnamese(word: str) -> bool:
@@ -343,7 +344,7 @@ def read_question(raw: object) -> Question:
     content = without_framing(text)
     return Question(
         text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
-        content=content, about_article=is_about_article(text),
+        content=content, about_article=is_about_article(text, content),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
         numbers=numbers(text), asks_reason=asks_reason(text), focus=without_pointers(content),
         periods=periods(text),

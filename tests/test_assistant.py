@@ -108,7 +108,8 @@ def test_framing_that_asks_nothing_does_not_count_against_the_question(real_assi
     assert answer.answered and "510 tuyến cáp quang" in answer.quotes[0].text
 
 
-@pytest.mark.parametrize("question", ["Bài báo nói về chuyện gì?", "Tóm tắt bài báo", "What is this article about?"])
+@pytest.mark.parametrize("question", ["Bài báo nói về chuyện gì?", "Tóm tắt bài báo", "What is this article about?",
+                                      "Làm ơn tóm tắt nội dung chính của bài báo này giúp tôi"])  # long but for its framing
 def test_a_question_about_the_whole_article_gets_the_lead(real_assistant, question):
     answer = real_assistant.ask(question)
     lead = real_assistant.article.lead_paragraph

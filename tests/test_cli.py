@@ -32,6 +32,12 @@ def test_bad_single_question_exits_non_zero_with_a_message(question):
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "999"])
+def test_a_bad_top_k_is_a_clear_error(value):
+    result = run("ask", "--top-k", value, "cáp quang")
+    assert result.returncode == 2 and "--top-k: must be" in result.stderr and "_top_k" not in result.stderr
+
+
 def test_missing_article_is_a_clear_error():
     result = run("ask", "--article", "/nonexistent.txt", "cáp quang")
     assert result.returncode == 2 and "no such article file" in result.stderr
