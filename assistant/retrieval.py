@@ -211,20 +211,24 @@ def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
     return w * dense + (1 - w) * _lexical(signals, fusion)
 
 
+def _elided(evidence: Evidence) -> bool:
+    """The question opens like a follow-up and asks for no kind of its own ("Còn 4G thì sao?"):
+    it asks what the previous question asked. One that only refers back asks its own ("Ông ấy
+    đã trao gì?" after "Ai là Bí thư?" asks what, not who)."""
+    question = evidence.question
+    return question.followup_cue == OPENS and question.answer_kind is None and evidence.previous is not None
+
+
 def answer_kind(evidence: Evidence) -> str | None:
     """What the question asks for; "Còn 4G thì sao?" asks what the previous question asked."""
-    question, previous = evidence.question, evidence.previous
-    if question.answer_kind is None and question.followup and previous is not None:
-        return previous.answer_kind
-    return question.answer_kind
+    return evidence.previous.answer_kind if _elided(evidence) else evidence.question.answer_kind
 
 
 def wanted_kind(evidence: Evidence) -> str | None:
     """What a sentence must hold not to be ranked down: the answer kind, or a reason for "vì
     sao / mục đích … là gì / why", and for a follow-up of one ("Còn viễn thông thì sao?")."""
     kind = answer_kind(evidence)
-    question, previous = evidence.question, evidence.previous
-    asks_reason = question.asks_reason or (question.followup and previous is not None and previous.asks_reason)
+    asks_reason = evidence.question.asks_reason or (_elided(evidence) and evidence.previous.asks_reason)
     return REASON if kind is None and asks_reason else kind
 
 

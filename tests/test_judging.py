@@ -88,8 +88,10 @@ def test_the_previous_question_counts_as_the_cue_says():
     plain = evidence("Doanh thu viễn thông là bao nhiêu?", own, context, previous="Có bao nhiêu trạm BTS?")
     assert rank(opens, SHAPE, fusion).hits[0].chunk.id == 2 and rank(opens, SHAPE, fusion).used_context
     assert rank(plain, SHAPE, fusion).hits[0].chunk.id == 1 and not rank(plain, SHAPE, fusion).used_context
-    # "Còn 4G thì sao?" asks what the previous question asked.
+    # "Còn 4G thì sao?" asks what the previous question asked; one that only refers back asks its own.
     assert rank(opens, SHAPE, fusion).answer_kind == "number"
+    refers = evidence("Ông ấy đã trao gì cho Bộ trưởng?", own, context, previous="Ai là Bí thư Tỉnh ủy?")
+    assert refers.question.followup_cue == "refers" and rank(refers, SHAPE, fusion).answer_kind is None
 
 
 def test_a_neighbour_lifts_a_sentence_of_its_paragraph_only():
