@@ -23,9 +23,10 @@ _QUESTION_UNITS = frozenset(
 ) | {canonical_syllable("nữa")}
 
 
-# "tên (là) gì", "tên (gọi) nào" ask for a name, which the answer gives without saying "tên".
-_ASKS_NAME = re.compile(
-    r"\b(?:tên|ten)(?=\s+(?:(?:là|la|gọi|goi)\s+)?(?:gì|gi|nào|nao)\b)", re.IGNORECASE
+# Words that name the kind of answer, which the answer gives without them: "tên (là) gì", "tên
+# (gọi) nào" ask for a name; "phần trăm" (per cent) for a share, written "%".
+_NAMES_THE_KIND = re.compile(
+    r"\b(?:tên|ten)(?=\s+(?:(?:là|la|gọi|goi)\s+)?(?:gì|gi|nào|nao)\b)|\b(?:phần trăm|phan tram)\b", re.IGNORECASE
 )
 
 
@@ -77,7 +78,7 @@ class LexicalIndex:
         """The question's single-syllable terms (with `pairs`, its adjacent pairs instead: most
         Vietnamese words are two syllables, "dân số", "bệnh viện"), question words left out,
         each with its IDF."""
-        text = _ASKS_NAME.sub(" ", text)
+        text = _NAMES_THE_KIND.sub(" ", text)
         terms = [t for t in lexical_terms(text, self.folded) if ("_" in t) == pairs and not _frames_question(t)]
         return {t: self.idf.get(t, self.idf_unseen) for t in terms}
 
