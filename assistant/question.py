@@ -43,8 +43,11 @@ _FOLLOWUP_REFERENCES = re.compile(
 _ARTICLE_WORDS = r"(?:bai bao|bai viet|bai nay|ban tin|tin nay|the article|this article|the story|this story|the text|this text|the report|this report)"
 _FRAMING = re.compile(
     r"\b(?:xin vui long|vui long|xin hoi|lam on|giup (?:toi|minh|em))\b"
-    r"|(?:^|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)\b"
-    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)\b"
+    # "bạn ơi" (calling the one asked), "cho mình hỏi (với)", after a pause or at the start
+    r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)(?:\s+(?:voi|chut|ti))?\b)?"
+    r"|(?:^|[,.:;]\s*|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)"
+    r"(?:\s+(?:voi|chut|ti))?\b"
+    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)(?:\s+(?:voi|chut|ti))?\b"
     r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
     r"|\b(?:theo|trong|tu)\s+(?:noi dung\s+)?" + _ARTICLE_WORDS + r"\b"
     r"|\b" + _ARTICLE_WORDS + r"\s+(?:co\s+)?(?:cho biet|noi|viet|neu|de cap)\s+(?:rang|la)\b"

@@ -101,6 +101,7 @@ def test_a_followup_with_no_words_of_its_own_is_read_with_the_question_before(re
 @pytest.mark.parametrize("question", [
     "Xin cho biết, theo bài báo, toàn tỉnh có bao nhiêu tuyến cáp quang?",
     "Cho mình hỏi toàn tỉnh có bao nhiêu tuyến cáp quang?",
+    "Bạn ơi, cho mình hỏi với, toàn tỉnh có bao nhiêu tuyến cáp quang?",
     "Please tell me how many fiber optic routes the province has.",
 ])
 def test_framing_that_asks_nothing_does_not_count_against_the_question(real_assistant, question):
