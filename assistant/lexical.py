@@ -89,25 +89,31 @@ class LexicalIndex:
             return np.zeros(len(self.doc_terms), np.float32)
         return np.array([sum(w for t, w in weights.items() if t in doc) / total for doc in self.doc_terms], np.float32)
 
-    def concept_coverage(self, concepts: list[tuple[str, ...]]) -> np.ndarray:
+    def concept_held(self, concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, float]:
         """For a translated question, whose concepts each come as alternative phrasings (an
-        English word's Vietnamese renderings): the IDF-weighted share of concepts each sentence
-        holds, holding one when it has every syllable of one of its phrasings. A concept weighs
-        as its commonest syllable, so an odd rare rendering does not make it weigh much. All
-        zeros when nothing was translated: no sentence is known to hold any of it."""
+        English word's Vietnamese renderings): per sentence, the IDF weight of the concepts it
+        holds, holding one when it has every syllable of one of its phrasings; and the weight of
+        all. A concept weighs as its commonest syllable, so an odd rare rendering does not make
+        it weigh much."""
         phrasings = [
             [units for p in concept if (units := {t for t in lexical_terms(p, self.folded) if "_" not in t})]
             for concept in concepts
         ]
         phrasings = [c for c in phrasings if c]
-        if not phrasings:
-            return np.zeros(len(self.doc_terms), np.float32)
         weights = [min(self.idf.get(t, self.idf_unseen) for units in c for t in units) for c in phrasings]
         held = [
             sum(w for c, w in zip(phrasings, weights) if any(units <= doc for units in c))
             for doc in self.doc_terms
         ]
-        return np.array(held, np.float32) / sum(weights)
+        return np.array(held, np.float32), float(sum(weights))
+
+    def terms_held(self, terms: list[tuple[str, ...]]) -> tuple[np.ndarray, float]:
+        """Per sentence, the IDF weight of the terms it holds, a term held when it has one of its
+        forms (terms of this index: "dien_bien", "3g"), each weighing as its commonest form; and
+        the weight of all."""
+        weights = [min(self.idf.get(t, self.idf_unseen) for t in forms) for forms in terms]
+        held = [sum(w for forms, w in zip(terms, weights) if not doc.isdisjoint(forms)) for doc in self.doc_terms]
+        return np.array(held, np.float32), float(sum(weights))
 
     def concept_bm25_parts(self, concepts: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of a translated question, each concept counted once: per sentence, the best

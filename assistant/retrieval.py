@@ -21,13 +21,13 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
-from index.vietnamese import canonical_syllable, numbers_written_otherwise, split_code
+from index.vietnamese import canonical_syllable, numbers_written_otherwise, split_code, words
 
 from .answer_type import KINDS, REASON, answer_spans, gives_reason
 from .background import background_vectors
 from .english import lexicon
 from .lexical import LexicalIndex
-from .question import EN, OPENS, REFERS, VI, VI_NODIAC, Question, without_english_function_words
+from .question import EN, OPENS, REFERS, VI, VI_NODIAC, Question, specific_terms, without_english_function_words
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,14 @@ def rank(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> Retrieval:
     return Retrieval(evidence, hits, kind, used_context)
 
 
+def _as_written(text: str) -> list[tuple[str, ...]]:
+    """An English text's numbers, codes and names, as terms of the folded index: its specific
+    terms, the foreign names in it ("Panthers") and words in capitals ("BTS", "GRDP")."""
+    terms = list(specific_terms(text, EN)) + [(canonical_syllable(n),) for n in lexicon().foreign_names(text)]
+    terms += [(canonical_syllable(w),) for w in words(text) if len(w) > 1 and w.isalpha() and w.isupper()]
+    return list(dict.fromkeys(terms))
+
+
 class Retriever:
     """Scores an article's sentences for questions. Holds no model: the embedder is injected."""
 
@@ -306,10 +314,14 @@ class Retriever:
             concepts = [r.vietnamese for r in translation.renderings]
             bm25, bm25_pairs = self._english_bm25(lexical_index, text, concepts)
             window_bm25, window_pairs = self._english_bm25(windows, text, concepts)
-            # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ".
-            coverage = self.accented.concept_coverage(concepts)
-            words = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
-            weights = self.accented.content_weights(words)
+            # Renderings carry their marks: folded, "thủ đô" would be found in "thu phát … độ";
+            # names, numbers and codes are matched as written, without marks ("Dien Bien", "3G").
+            translated, translated_weight = self.accented.concept_held(concepts)
+            as_written, as_written_weight = self.folded.terms_held(_as_written(text))
+            total = translated_weight + as_written_weight
+            coverage = (translated + as_written) / total if total else np.zeros(len(self.shape.chunks), np.float32)
+            weighed = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
+            weights = self.accented.content_weights(weighed)
             return Signals(dense, dense_in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs,
                            window_bm25, window_pairs)
         lexical = lexical_index.score(text)

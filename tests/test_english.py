@@ -44,13 +44,20 @@ def test_a_bad_lexicon_line_is_named(text, message):
         Lexicon.parse(text)
 
 
-def test_concept_coverage_counts_a_concept_once_whichever_rendering_is_held():
+def test_a_concept_is_held_once_whichever_rendering_a_sentence_uses():
     index = LexicalIndex(["Tỉnh có ba bệnh viện.", "Tỉnh có nhiều trường học.", "Không có gì."], folded=True)
     hospital, school = ("bệnh viện", "nhà thương"), ("trường", "trường học")
-    coverage = index.concept_coverage([hospital, school])
-    assert coverage[0] > 0 and coverage[1] > 0 and coverage[2] == 0
-    assert np.isclose(coverage[0] + coverage[1], 1.0)
-    assert (index.concept_coverage([]) == 0).all()  # nothing translated: no sentence is known to hold it
+    held, total = index.concept_held([hospital, school])
+    assert held[0] > 0 and held[1] > 0 and held[2] == 0
+    assert np.isclose(held[0] + held[1], total)
+    held, total = index.concept_held([])
+    assert total == 0 and not held.any()  # nothing translated: no sentence is known to hold it
+
+
+def test_names_and_numbers_count_towards_an_english_question_coverage():
+    index = LexicalIndex(["Điện Biên có 920 trạm BTS, 825 trạm có 4G.", "Không có gì."], folded=True)
+    held, total = index.terms_held([("dien_bien",), ("4g",), ("panthers",)])
+    assert held[0] == pytest.approx(total - index.idf_unseen) and held[1] == 0  # "panthers" is nowhere
 
 
 def test_share_translated_counts_content_words_but_not_names():
