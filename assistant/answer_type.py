@@ -207,7 +207,8 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
-    a percentage when it counts something ("bao nhiêu hộ")."""
+    a percentage when it counts something ("bao nhiêu hộ"); nor any number of a sentence that
+    never names what is counted ("510 tuyến cáp quang" for "bao nhiêu người")."""
     spans = answer_spans(text, kind)
     if kind == DATE:
         spans = _whole_dates(text, spans)
@@ -219,6 +220,8 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
             spans = [(a, b) for a, b in spans if not _is_period(text, b)]
         if question.counted_noun:
             spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
+            if question.counted_noun not in {fold_diacritics(w.lower()) for w in words(text)}:
+                return []
     return spans
 
 

@@ -118,6 +118,8 @@ def test_words_that_point_back_do_not_choose_the_bold_span():
 
 def test_no_bold_span_when_none_stands_out():
     assert focus("Tỉnh có 811 trạm 3G và 825 trạm 4G.", "Có bao nhiêu trạm?") == []
+    # Nor a count of what the sentence never names: 510 routes are no population.
+    assert focus("Toàn tỉnh có 510 tuyến cáp quang.", "Dân số tỉnh là bao nhiêu người?") == []
 
 
 def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
