@@ -220,9 +220,14 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
             spans = [(a, b) for a, b in spans if not _is_period(text, b)]
         if question.counted_noun:
             spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
-            if question.counted_noun not in {fold_diacritics(w.lower()) for w in words(text)}:
+            if not names(text, question.counted_noun):
                 return []
     return spans
+
+
+def names(text: str, counted: str) -> bool:
+    """The text names what a question counts (`Question.counted_noun`, without diacritics)."""
+    return counted in {fold_diacritics(w.lower()) for w in words(text)}
 
 
 def _numbers_in(text: str) -> set[str]:

@@ -33,9 +33,9 @@ from typing import Mapping
 
 import numpy as np
 
-from index.vietnamese import fold_diacritics, words
+from index.vietnamese import words
 
-from .answer_type import NUMBER, answer_spans, gives_reason
+from .answer_type import NUMBER, answer_spans, gives_reason, names
 from .question import EN, VI_NODIAC
 from .retrieval import Evidence, Retrieval
 
@@ -105,7 +105,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "background_lift": best_cosine - evidence.background_mean,
         "no_number": question.asks_quantity and not answer_spans(top.chunk.text, NUMBER),
         "kind_missing": kind is not None and not answer_spans(top.chunk.text, kind),
-        "counted_missing": bool(noun) and noun not in {fold_diacritics(w.lower()) for w in words(top.chunk.text)},
+        "counted_missing": bool(noun) and not names(top.chunk.text, noun),
         "reason_missing": question.asks_reason and not gives_reason(top.chunk.text),
         "translated": own.translated,
         "length": math.log(max(1, len(words(question.content)))),
