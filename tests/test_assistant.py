@@ -1,6 +1,5 @@
 """The real model on the real article: verbatim quotes, languages, follow-ups, declines."""
 
-import json
 import unicodedata
 
 import pytest
@@ -27,7 +26,7 @@ def test_every_quote_is_a_verbatim_slice(real_assistant):
         assert answer.quotes, row["id"]
         for q in answer.quotes:
             assert text[q.start : q.end] == q.text
-            assert f"> " in answer.answer
+            assert "> " in answer.answer
 
 
 def test_each_sentence_finds_itself_first(real_assistant):
