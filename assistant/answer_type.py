@@ -47,8 +47,8 @@ _CUES = (
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SPANS = {
     # A number with what it counts when that is a percentage or a unit glued to it ("3.350 km"
-    # keeps only the number: units vary too much to list).
-    NUMBER: re.compile(rf"(?<![\w/]){_NUMBER}(?:\s?%)?(?![\w/])"),
+    # keeps only the number: units vary too much to list); not one within a code ("AS-278").
+    NUMBER: re.compile(rf"(?<![\w/])(?<![^\W\d_]-){_NUMBER}(?:\s?%)?(?![\w/])"),
     PERCENT: re.compile(rf"(?<![\w/]){_NUMBER}\s?%"),
     DATE: re.compile(
         r"(?:(?:[Nn]gày|[Tt]háng|[Nn]ăm)\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?"
@@ -169,8 +169,8 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
     if kind == PERSON:
         return _person_spans(text)
     spans = [m.span() for m in _SPANS[kind].finditer(text)]
-    if kind == NUMBER:  # a year or a date is not the count a "how many" question asks for
-        dates = [m.span() for m in _SPANS[DATE].finditer(text)]
+    if kind == NUMBER:  # a year or a date, from its day, is not the count a "how many" asks for
+        dates = _whole_dates(text, [m.span() for m in _SPANS[DATE].finditer(text)])
         spans = [(a, b) for a, b in spans if not any(a < d1 and d0 < b for d0, d1 in dates)]
     return spans
 

@@ -43,6 +43,15 @@ def test_expected_answer_in_three_ways_of_asking(question, kind):
     assert expected_answer(question) == kind
 
 
+@pytest.mark.parametrize("text, numbers", [
+    ("Nhiệm vụ AS-207/208 hoặc AS-278 có 3 phi hành gia.", ["3"]),  # a number within a code is no count
+    ("Trường thành lập ngày 1 tháng 8 năm 1963 với 120 sinh viên.", ["120"]),  # nor a day of a date
+    ("COVID-19 có 300 ca, 2,5% số dân.", ["300", "2,5%"]),
+])
+def test_numbers_that_can_answer_how_many(text, numbers):
+    assert [text[a:b] for a, b in answer_spans(text, NUMBER)] == numbers
+
+
 def test_answer_spans_on_the_article(article):
     text = article.text
     def found(kind):
