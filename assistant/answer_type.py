@@ -20,6 +20,16 @@ NUMBER, PERCENT, DATE, PERSON = "number", "percent", "date", "person"
 KINDS = (NUMBER, PERCENT, DATE, PERSON)
 REASON = "reason"  # asked by "vì sao / why"; ranking wants a sentence that gives one, nothing is bold
 
+# "mấy" asks how many ("có mấy nhà mạng"), with its marks only, but not in "thứ mấy", "hạng mấy"
+# (which place: a rank is as often written in words, "thứ hai"), in a date or a time ("tháng
+# mấy", "mấy giờ": see `_CUES`), in "không mấy" (hardly) or "mấy ai" (few people), nor beside
+# another question word ("Mấy doanh nghiệp này nhằm mục đích gì?": these few). The noun after it
+# is what is counted.
+_HOW_MANY = (r"^(?!.*\b(?:gì|nào|sao|đâu|ai)\b).*?(?<!thứ )(?<!hạng )(?<!không )(?<!ngày )(?<!tháng )(?<!năm )"
+             r"\b(?P<cue>mấy)\b(?!\s+giờ\b)"
+             r"(?:\s+(?P<noun>[^\W\d_]+))?")
+_HOW_MANY_MARKED = re.compile(_HOW_MANY)
+
 # Question cues, written with their marks. A question typed with marks is matched as written,
 # so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
 # marks are matched with the cues' marks removed (see `_has_cue`), except for the cues marked
@@ -37,8 +47,7 @@ _CUES = (
     (DATE, r"\b(?P<cue>ngày mấy|tháng mấy|năm mấy|mấy giờ)\b", False),
     (NUMBER, r"\b(?P<cue>bao nhiêu|bao lâu|how many|how much|how long|how large|how big|how far|"
              r"what number)\b", True),
-    # Not "thứ mấy", "hạng mấy" (which place): a rank is as often written in words ("thứ hai").
-    (NUMBER, r"(?<!thứ )(?<!hạng )\b(?P<cue>mấy)\b", False),
+    (NUMBER, _HOW_MANY, False),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
     (PERSON, r"(?:^|\s)(?P<cue>ai|who|whom|(?:người|ông|bà|vị|vua|tướng|nhà sử|tác giả|nhà văn|"
              r"nhà thơ|nhà khoa học|ca sĩ|cầu thủ) nào)\b", True),
@@ -89,8 +98,9 @@ _ASKS_QUANTITY = re.compile(r"\b(?:bao nhieu|how many|how much|what percentage|w
 
 
 def asks_quantity(question: str) -> bool:
-    """True for "bao nhiêu …?", "how many …?" and the like (not for a bare "tỷ lệ …")."""
-    return bool(_ASKS_QUANTITY.search(fold_diacritics(question.lower())))
+    """True for "bao nhiêu …?", "có mấy …?", "how many …?" and the like (not for a bare "tỷ lệ …")."""
+    lower = question.lower()
+    return bool(_ASKS_QUANTITY.search(fold_diacritics(lower)) or _HOW_MANY_MARKED.search(lower))
 
 
 # "bao nhiêu" + noun: the noun is what is counted ("bao nhiêu huyện" → "huyện"), and the answer
@@ -104,13 +114,18 @@ _FOLDED_VERBS = frozenset(map(fold_diacritics, _VERBS))  # typed without marks, 
 
 
 def counted_noun(question: str) -> str | None:
-    """The word counted by a Vietnamese "bao nhiêu …" question, without diacritics, if any."""
+    """The word counted by a Vietnamese "bao nhiêu …" or "mấy …" question, without diacritics, if any."""
     lower = question.lower()
     match = _COUNTED.search(fold_diacritics(lower))  # one character for one: spans carry over
-    if not match or match.group(1) in _NOT_COUNTED:
+    if match:
+        word = lower[match.start(1) : match.end(1)]
+    else:
+        match = _HOW_MANY_MARKED.search(lower)
+        word = match.group("noun") if match else None
+    if not word or fold_diacritics(word) in _NOT_COUNTED:
         return None
     verbs = _VERBS if has_vietnamese_marks(lower) else _FOLDED_VERBS
-    return None if lower[match.start(1) : match.end(1)] in verbs else match.group(1)
+    return None if word in verbs else fold_diacritics(word)
 
 
 # Words that ask for a reason or a purpose ("vì sao", "tại sao", "để làm gì", "why"), and the

@@ -83,7 +83,8 @@ def hard_rule(retrieval: Retrieval) -> str:
 
 def features(retrieval: Retrieval) -> np.ndarray:
     """The question's evidence as a vector in the order of `FEATURES` (judged on the question's
-    own terms: a follow-up's context only ranks, so an unrelated question is not carried by it)."""
+    own terms: a follow-up's context only ranks, so an unrelated question is not carried by it;
+    one with no words of its own is judged as read with the previous question, see `Evidence`)."""
     evidence, question = retrieval.evidence, retrieval.question
     own, top = evidence.own, retrieval.hits[0]
     runner_up = retrieval.hits[1].score if len(retrieval.hits) > 1 else 0.0

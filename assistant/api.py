@@ -17,7 +17,7 @@ from .answer_type import focused_spans
 from .answerability import Judge
 from .background import background_vectors
 from .question import Question, QuestionError, read_question
-from .retrieval import Fusion, Hit, Retrieval, Retriever
+from .retrieval import Fusion, Hit, Retrieval, Retriever, elided
 
 DEFAULT_TOP_K = 3
 MAX_TOP_K = 20
@@ -85,21 +85,21 @@ class Assistant:
         retrieval = self.retriever.search(parsed, previous)
         verdict = self.judge.decide(retrieval)
         quotes = self._quotes(retrieval.hits[:top_k])
-        highlights = self._highlights(retrieval, quotes[0], previous) if verdict.answered and quotes else []
+        highlights = self._highlights(retrieval, quotes[0]) if verdict.answered and quotes else []
         markdown = render_markdown(verdict.answered, quotes, parsed.language, highlights)
         highlight = (quotes[0].start + highlights[0][0], quotes[0].start + highlights[0][1]) if highlights else None
         return Answer(verdict.answered, markdown, quotes, parsed.language, verdict.reason, highlight)
 
     @staticmethod
-    def _highlights(retrieval: Retrieval, quote: Quote, previous: Question | None) -> list[tuple[int, int]]:
+    def _highlights(retrieval: Retrieval, quote: Quote) -> list[tuple[int, int]]:
         """The span of the first quote to show in bold, found in the quote's sentence that best
         matches the question by itself, without the lift of a neighbour (looking in every
         sentence of the quote put more wrong spans in bold than right ones on XQuAD-dev). A
         follow-up that asks what the previous question asked ("Còn 4G thì sao?") counts what it
         counted."""
         question = retrieval.question
-        if question.answer_kind is None and previous is not None:
-            question = dataclasses.replace(question, counted_noun=previous.counted_noun)
+        if elided(retrieval.evidence):
+            question = dataclasses.replace(question, counted_noun=retrieval.evidence.previous.counted_noun)
         within = [h for h in retrieval.hits if quote.start <= h.chunk.start and h.chunk.end <= quote.end]
         best = max(within, key=lambda h: h.alone).chunk
         offset = best.start - quote.start

@@ -34,7 +34,7 @@ def _top_k(value: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_TOP_K}, not {value!r}") from None
     if not 1 <= k <= MAX_TOP_K:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_TOP_K}")
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_TOP_K}, not {k}")
     return k
 
 

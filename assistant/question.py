@@ -34,8 +34,9 @@ EN_FUNCTION_WORDS = frozenset(
 # Words that open or mark an elliptical follow-up ("Còn 4G thì sao?", "And fixed broadband?").
 _FOLLOWUP_OPENERS = ("còn", "thế còn", "vậy còn", "và", "còn về", "and", "what about", "how about", "also")
 _FOLLOWUP_REFERENCES = re.compile(
-    r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|nữa|"
-    r"of them|of those|of these|among them|they|them|those|it|its|that one|else)\b"
+    r"\b(?:trong đó|trong số đó|số đó|đó|này|ấy|họ|nó|(?:ai|gì|đâu|nào) nữa|"
+    r"of them|of those|of these|among them|they|them|those|it|its|that one|"
+    r"(?:who|what|where|when|anywhere|anything|anyone|somewhere|someone|something) else)\b"
 )
 # Framing that asks nothing: politeness, and pointers to the article itself ("Xin cho biết, theo
 # bài báo, …", "Please tell me …"). Matched on the folded, lower-case question, so that it works
@@ -44,10 +45,10 @@ _ARTICLE_WORDS = r"(?:bai bao|bai viet|bai nay|ban tin|tin nay|the article|this 
 _FRAMING = re.compile(
     r"\b(?:xin vui long|vui long|xin hoi|lam on|giup (?:toi|minh|em))\b"
     # "bạn ơi" (calling the one asked), "cho mình hỏi (với)", after a pause or at the start
-    r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)(?:\s+(?:voi|chut|ti))?\b)?"
+    r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b)?"
     r"|(?:^|[,.:;]\s*|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)"
-    r"(?:\s+(?:voi|chut|ti))?\b"
-    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)(?:\s+(?:voi|chut|ti))?\b"
+    r"(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b"
+    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b"
     r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
     r"|\b(?:theo|trong|tu)\s+(?:noi dung\s+)?" + _ARTICLE_WORDS + r"\b"
     r"|\b" + _ARTICLE_WORDS + r"\s+(?:co\s+)?(?:cho biet|noi|viet|neu|de cap)\s+(?:rang|la)\b"

@@ -21,7 +21,7 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedder import Embedder
 from index.store import VIEWS, ArticleIndex
-from index.vietnamese import canonical_syllable, numbers_written_otherwise, split_code, words
+from index.vietnamese import canonical_syllable, fold_diacritics, numbers_written_otherwise, split_code, words
 
 from .answer_type import KINDS, REASON, answer_spans, gives_reason
 from .background import background_vectors
@@ -106,8 +106,9 @@ class Signals:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything retrieval measured for a question: its own `Signals`, the `context` signals
-    of the previous question and this one read together (None without a previous question),
+    """Everything retrieval measured for a question: its own `Signals` (for one with no words
+    of its own, "Anywhere else?", those of it read with the previous question), the `context`
+    signals of the previous question and this one read together (None without a previous question),
     the terms it hinges on that the article never uses, and `background` and `background_mean`,
     its best and its mean cosine to generic text about other things (see `background`): the
     mean tells how close any text comes to the question, so a cosine can be judged relative to
@@ -126,7 +127,7 @@ class Evidence:
 class Hit:
     """A sentence and its scores for one question: `score` is the fused 0..1 ranking score;
     `alone` the same without the lift of its best neighbour (how well the sentence itself
-    matches); `dense` and `coverage` are the question's own (not the previous question's)."""
+    matches); `dense` and `coverage` are from `Evidence.own`, not the context signals."""
 
     chunk: Chunk
     score: float
@@ -211,7 +212,7 @@ def _mix(signals: Signals, language: str, fusion: Fusion) -> np.ndarray:
     return w * dense + (1 - w) * _lexical(signals, fusion)
 
 
-def _elided(evidence: Evidence) -> bool:
+def elided(evidence: Evidence) -> bool:
     """The question opens like a follow-up and asks for no kind of its own ("Còn 4G thì sao?"):
     it asks what the previous question asked. One that only refers back asks its own ("Ông ấy
     đã trao gì?" after "Ai là Bí thư?" asks what, not who)."""
@@ -221,14 +222,14 @@ def _elided(evidence: Evidence) -> bool:
 
 def answer_kind(evidence: Evidence) -> str | None:
     """What the question asks for; "Còn 4G thì sao?" asks what the previous question asked."""
-    return evidence.previous.answer_kind if _elided(evidence) else evidence.question.answer_kind
+    return evidence.previous.answer_kind if elided(evidence) else evidence.question.answer_kind
 
 
 def wanted_kind(evidence: Evidence) -> str | None:
     """What a sentence must hold not to be ranked down: the answer kind, or a reason for "vì
     sao / mục đích … là gì / why", and for a follow-up of one ("Còn viễn thông thì sao?")."""
     kind = answer_kind(evidence)
-    asks_reason = evidence.question.asks_reason or (_elided(evidence) and evidence.previous.asks_reason)
+    asks_reason = evidence.question.asks_reason or (elided(evidence) and evidence.previous.asks_reason)
     return REASON if kind is None and asks_reason else kind
 
 
@@ -240,7 +241,7 @@ def fuse(evidence: Evidence, shape: ArticleShape, fusion: Fusion) -> tuple[np.nd
     alone = _mix(evidence.own, language, fusion)
     context_share = {OPENS: fusion.context_opens, REFERS: fusion.context_refers}.get(
         evidence.question.followup_cue, fusion.context_plain)
-    used_context = evidence.context is not None and context_share > 0
+    used_context = evidence.context is not None and (context_share > 0 or evidence.own is evidence.context)
     if used_context:
         alone = (1 - context_share) * alone + context_share * _mix(evidence.context, language, fusion)
     fused = alone
@@ -269,7 +270,7 @@ def _as_written(text: str) -> list[tuple[str, ...]]:
     """An English text's numbers, codes and names, as terms of the folded index: its specific
     terms, the foreign names in it ("Panthers") and words in capitals ("BTS", "GRDP")."""
     terms = list(specific_terms(text, EN)) + [(canonical_syllable(n),) for n in lexicon().foreign_names(text)]
-    terms += [(canonical_syllable(w),) for w in words(text) if len(w) > 1 and w.isalpha() and w.isupper()]
+    terms += [(canonical_syllable(fold_diacritics(w)),) for w in words(text) if len(w) > 1 and w.isalpha() and w.isupper()]
     return list(dict.fromkeys(terms))
 
 
@@ -354,10 +355,10 @@ class Retriever:
         dense_views = self.index.dense_scores(vectors)
         own = self._signals(texts[0], dense_views[0], question.language)
         context = self._signals(texts[1], dense_views[1], question.language) if previous else None
-        alone = 0
-        if context is not None and not own.weights:  # "Anywhere else?", "Khi nào?": no words of its own
-            own, alone = context, 1  # to rank or judge by, so it is read with the question before
-        generic = vectors[alone] @ background_vectors(self.embedder).T
+        read = 0  # the text the question is judged as: its own, or (row 1) read with the one before
+        if context is not None and not own.weights:  # "Anywhere else?", "Còn ai nữa?": no words of
+            own, read = context, 1  # its own to rank or judge by
+        generic = vectors[read] @ background_vectors(self.embedder).T
         return Evidence(question, previous, own, context, self.missing_terms(question), float(generic.max()),
                         float(generic.mean()))
 

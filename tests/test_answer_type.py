@@ -34,6 +34,8 @@ from index.vietnamese import lexical_terms
     ("Tướng nào chỉ huy trận đánh?", PERSON),
     ("ty le ho gia dinh o Điện Biên", PERCENT),  # typed partly without marks: read word by word
     ("Điện Biên có mấy nhà mạng?", NUMBER),
+    ("Mấy doanh nghiệp này nhằm mục đích gì?", None),  # "these few", beside another question word
+    ("Điện Biên không mấy khi có bão?", None),  # "hardly ever"
     ("Thí điểm bắt đầu từ tháng mấy?", DATE),
     ("Đứng thứ mấy cả nước?", None),  # a rank, as often written in words ("thứ hai")
     ("may bay cat canh", None),  # without marks "may" may be "máy" (machine)
@@ -146,6 +148,7 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     ("Thu ngân sách đạt bao nhiêu?", None),
     ("Trong đó bao nhiêu có 4G?", None),  # "có" is the verb: how many have 4G
     ("Có bao nhiêu cơ sở đạt chuẩn?", "co"),  # "cơ sở" is a noun
+    ("Toàn tỉnh có mấy người?", "nguoi"),
 ])
 def test_counted_noun(question, noun):
     assert counted_noun(question) == noun

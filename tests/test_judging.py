@@ -116,7 +116,7 @@ def test_the_bold_answer_is_sought_in_the_quote_sentence_that_matches_by_itself(
     retrieval = Retrieval(evidence("Có bao nhiêu trạm BTS?", own), hits, "number", False)
     start, end = CHUNKS[1].start, CHUNKS[2].end
     quote = Quote(ARTICLE[start:end], start, end, retrieval.hits[0].score, 2)
-    (bold,) = Assistant._highlights(retrieval, quote, None)
+    (bold,) = Assistant._highlights(retrieval, quote)
     assert quote.text[bold[0] : bold[1]] == "920"
 
 

@@ -85,6 +85,18 @@ def test_followup_cues():
     assert read_question("Trong đó bao nhiêu có 4G?").followup_cue == REFERS
     assert read_question("And fixed broadband?").followup_cue == OPENS
     assert not read_question("Bộ trưởng đề nghị tỉnh tăng chi ngân sách cho lĩnh vực nào?").followup
+    # "else" and "nữa" point back after a question word only: "bao nhiêu năm nữa" is "in how many more years".
+    assert read_question("Anywhere else?").followup_cue == REFERS and read_question("Ai nữa?").followup_cue == REFERS
+    assert not read_question("Bao nhiêu năm nữa thì hoàn thành?").followup
+
+
+@pytest.mark.parametrize("question, content", [
+    ("Bạn ơi, cho mình hỏi với, toàn tỉnh có bao nhiêu tuyến cáp quang?", "toàn tỉnh có bao nhiêu tuyến cáp quang?"),
+    ("Cho biết tỉ lệ hộ gia đình có internet?", "tỉ lệ hộ gia đình có internet?"),  # "tỉ" is no softener "tí"
+    ("Xin cho hỏi voi rừng sống ở đâu?", "voi rừng sống ở đâu?"),  # nor the elephant "với"
+])
+def test_framing_that_asks_nothing_is_left_out(question, content):
+    assert read_question(question).content == content
 
 
 @pytest.mark.parametrize("question, terms", [
