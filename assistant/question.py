@@ -42,14 +42,15 @@ _FOLLOWUP_REFERENCES = re.compile(
 # bài báo, …", "Please tell me …"). Matched on the folded, lower-case question, so that it works
 # without diacritics; removed before the question's words are weighed.
 _ARTICLE_WORDS = r"(?:bai bao|bai viet|bai nay|ban tin|tin nay|the article|this article|the story|this story|the text|this text|the report|this report)"
+# "cho (mình) hỏi / biết", with a softener before a pause ("cho mình hỏi với, …"; "tỉ lệ" is no "tí").
+_SOFTENER = r"(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b"
+_MAY_I_ASK = r"cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)" + _SOFTENER
 _FRAMING = re.compile(
     r"\b(?:xin vui long|vui long|xin hoi|lam on|giup (?:toi|minh|em))\b"
-    # "bạn ơi" (calling the one asked), "cho mình hỏi (với)", after a pause or at the start
-    r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b)?"
-    r"|(?:^|[,.:;]\s*|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)cho\s+(?:(?:toi|minh|em|tui)\s+)?(?:hoi|biet)"
-    r"(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b"
-    r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)(?:\s+(?:voi|chut|ti)(?=\s*(?:[,.:;?!]|$)))?\b"
-    r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
+    r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+" + _MAY_I_ASK + r")?"  # "bạn ơi": calling the one asked
+    r"|(?:^|[,.:;]\s*|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)" + _MAY_I_ASK
+    + r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)" + _SOFTENER
+    + r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
     r"|\b(?:theo|trong|tu)\s+(?:noi dung\s+)?" + _ARTICLE_WORDS + r"\b"
     r"|\b" + _ARTICLE_WORDS + r"\s+(?:co\s+)?(?:cho biet|noi|viet|neu|de cap)\s+(?:rang|la)\b"
     r"|\b(?:please|kindly)\b|\b(?:can|could|would) you(?: please)?(?: tell| show| let) me(?: know)?\b"
