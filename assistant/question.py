@@ -49,7 +49,7 @@ _FRAMING = re.compile(
     r"\b(?:xin vui long|vui long|xin hoi|lam on|giup (?:toi|minh|em))\b"
     r"|\b(?:ban|anh|chi|em|ad|admin)\s+oi\b(?:[\s,]+" + _MAY_I_ASK + r")?"  # "bạn ơi": calling the one asked
     r"|(?:^|[,.:;]\s*|\bxin\s+|\b(?:ban|anh|chi|em)\s+(?:co the\s+)?|\bco the\s+)" + _MAY_I_ASK
-    + r"|\bcho\s+(?:toi|minh|em|tui)\s+(?:hoi|biet)" + _SOFTENER
+    + r"|\b(?=cho\s+(?:toi|minh|em|tui)\s)" + _MAY_I_ASK  # anywhere, when it names who asks
     + r"|\b(?:toi|minh|em|tui)\s+(?:muon|can|dang can|can duoc)\s+(?:hoi|biet|tim hieu|thong tin|so lieu)(?:\s+(?:ve|la))?\b"
     r"|\b(?:theo|trong|tu)\s+(?:noi dung\s+)?" + _ARTICLE_WORDS + r"\b"
     r"|\b" + _ARTICLE_WORDS + r"\s+(?:co\s+)?(?:cho biet|noi|viet|neu|de cap)\s+(?:rang|la)\b"
