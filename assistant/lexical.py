@@ -24,9 +24,13 @@ _QUESTION_UNITS = frozenset(
 
 
 # Words that name the kind of answer, which the answer gives without them: "tên (là) gì", "tên
-# (gọi) nào" ask for a name; "phần trăm" (per cent) for a share, written "%".
+# (gọi) nào" ask for a name; "phần trăm" (per cent) for a share, written "%"; "khi nào", "bao
+# giờ" ask when, as "when" does ("bao" is a question word already); "những ai / gì / đâu" ask
+# who, what or where, of several.
 _NAMES_THE_KIND = re.compile(
-    r"\b(?:tên|ten)(?=\s+(?:(?:là|la|gọi|goi)\s+)?(?:gì|gi|nào|nao)\b)|\b(?:phần trăm|phan tram)\b", re.IGNORECASE
+    r"\b(?:tên|ten)(?=\s+(?:(?:là|la|gọi|goi)\s+)?(?:gì|gi|nào|nao)\b)|\b(?:phần trăm|phan tram)\b"
+    r"|\bkhi(?=\s+(?:nào|nao)\b)|(?<=\bbao\s)(?:giờ|gio)\b|\b(?:những|nhung)(?=\s+(?:ai|gì|gi|đâu|dau)\b)",
+    re.IGNORECASE,
 )
 
 

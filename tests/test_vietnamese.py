@@ -1,5 +1,7 @@
 import pytest
 
+from assistant.lexical import LexicalIndex
+
 from index.vietnamese import (canonical_number, canonical_syllable, fold_diacritics, lexical_terms,
                               numbers_written_otherwise, split_code)
 from assistant.question import EN, OPENS, REFERS, VI, VI_NODIAC, QuestionError, clean_question, detect_language, read_question
@@ -149,3 +151,14 @@ def test_numbers_written_in_vietnamese_words():
 ])
 def test_ordinals_decades_superscripts_and_units(question, numbers):
     assert read_question(question).numbers == numbers
+
+
+@pytest.mark.parametrize("question, weighed", [
+    ("Khi nào?", ""), ("khi nao ky", "ky"), ("Bao giờ ký?", "ký"), ("Cho những ai?", "cho"),
+    ("Chuyện gì xảy ra khi tỉnh dậy?", "chuyện xảy ra khi tỉnh dậy"),
+])
+def test_question_phrases_weigh_nothing(question, weighed):
+    # "khi nào", "bao giờ" (when) and "những ai" (who, of several) ask; "khi" alone is "when" in a clause.
+    folded = question == "khi nao ky"
+    index = LexicalIndex(["Bộ trưởng ký vào ngày 16/10."], folded=folded)
+    assert set(index.content_weights(question)) == {t for t in lexical_terms(weighed, folded) if "_" not in t}
