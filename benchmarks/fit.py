@@ -48,6 +48,7 @@ from assistant.retrieval import Fusion, rank, wanted_kind  # noqa: E402
 from xquad import DEFAULT_DATA, OWN_NEAR, xquad_sets  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
+FOLLOWUPS = DATA / "followups"  # two-turn conversations a helper wrote from the articles alone
 SHARED_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 LANGUAGES = (VI, VI_NODIAC, EN)
 SHARE_GRID = tuple(round(0.05 * i, 2) for i in range(21))
@@ -64,12 +65,12 @@ FOREIGN_PER_ARTICLE = 18  # other articles' questions asked of each article
 def project_sets() -> list[tuple[Path | None, list[dict]]]:
     """The project's articles with every question set written for them."""
     shipped = [DATA / f"{name}.jsonl" for name in ("probes", "probes2", "probes3", "probes4", "probes5", "users")]
-    shipped += [ROOT / "tests" / "data" / "followups.jsonl", OWN_NEAR / "dien-bien.jsonl"]
+    shipped += [ROOT / "tests" / "data" / "followups.jsonl", OWN_NEAR / "dien-bien.jsonl", FOLLOWUPS / "dien-bien.jsonl"]
     if SHARED_DEV.is_file():
         shipped.append(SHARED_DEV)
     sets = [(None, [r for f in shipped for r in load_questions(f)])]
     for name in ("lua-gao-an-giang", "vinh-ha-long", "chua-mot-cot"):
-        rows = load_questions(DATA / f"{name}.jsonl") + load_questions(OWN_NEAR / f"{name}.jsonl")
+        rows = [r for f in (DATA, OWN_NEAR, FOLLOWUPS) for r in load_questions(f / f"{name}.jsonl")]
         sets.append((DATA / f"{name}.txt", rows))
     return sets
 
@@ -403,7 +404,7 @@ def write_curve_svg(curve: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the xquad-dev folder")
     parser.add_argument("--folds", type=int, default=6)
     parser.add_argument("--max-declined", type=float, default=0.05,
