@@ -91,7 +91,8 @@ def test_an_unrelated_question_after_a_followup_is_judged_on_its_own_terms(real_
 def test_a_followup_with_no_words_of_its_own_is_read_with_the_question_before(real_assistant):
     wreaths = "Where did the minister's delegation lay wreaths before the meeting?"
     for question, history, expected in [("Anywhere else?", [wreaths], "Nghĩa trang liệt sĩ A1"),
-                                        ("Còn ai nữa?", ["Ai trao Kỷ niệm chương cho Bộ trưởng?"], "Lê Thành Đô")]:
+                                        ("Còn ai nữa?", ["Ai trao Kỷ niệm chương cho Bộ trưởng?"], "Lê Thành Đô"),
+                                        ("Khi nào?", ["Ai dẫn đầu đoàn công tác của Bộ TT&TT?"], "Ngày 16/10")]:
         answer = real_assistant.ask(question, history)
         assert answer.answered and expected in answer.quotes[0].text, question
     assert not real_assistant.ask("Anywhere else?").answered  # asked first, it asks nothing
