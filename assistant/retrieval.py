@@ -321,6 +321,9 @@ class Retriever:
             as_written, as_written_weight = self.folded.terms_held(_as_written(text))
             total = translated_weight + as_written_weight
             coverage = (translated + as_written) / total if total else np.zeros(len(self.shape.chunks), np.float32)
+            # A word the lexicon does not know ("laptop") is not known to be held: the share
+            # held of the words it knows, scaled by their share of the question's words.
+            coverage = coverage * translation.share
             weighed = without_english_function_words(text) + " " + " ".join(v[0] for v in concepts)
             weights = self.accented.content_weights(weighed)
             return Signals(dense, dense_in_context, bm25, coverage, coverage, translation.share, weights, bm25_pairs,
