@@ -77,9 +77,9 @@ def _lemmas(word: str) -> list[str]:
     if w.endswith("s") and not w.endswith("ss"):
         forms.append(w[:-1])
     for suffix in ("ed", "ing"):
-        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+        if w.endswith(suffix) and len(w) >= len(suffix) + 2 and not w.endswith("eed"):
             stem = w[: -len(suffix)]
-            forms += [stem, stem + "e"]
+            forms += [stem, stem + "e"]  # "used" → "use", "using" → "use"
             if len(stem) > 2 and stem[-1] == stem[-2]:
                 forms.append(stem[:-1])  # "planned" → "plan"
             if stem.endswith("i"):
