@@ -124,6 +124,11 @@ def holds_answer(row: dict, chunks) -> np.ndarray:
     return np.array([holds_evidence(row, {"start": c.start, "end": c.end, "text": c.text}) for c in chunks], bool)
 
 
+def asked_twice(row: dict) -> bool:
+    """An answerable XQuAD question: asked alone, and again after another question (`collect`)."""
+    return bool(row.get("span")) and not row["history"]
+
+
 def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
     """Embed every question once; answerable XQuAD questions get a second case asked after
     another question of the same article and language, drawn at random."""
@@ -139,7 +144,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
         index, _status = ArticleIndex.open(Article.load(article), embedder, cache_dir())
         retriever = Retriever(index, embedder)
         rng = random.Random(seed + group)
-        standalone = [r for r in rows if r.get("span") and not r["history"]]
+        standalone = [r for r in rows if asked_twice(r)]
         for row in rows:
             question = read_question(row["question"])
             if question.about_article:
@@ -148,7 +153,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
             previous = previous_question(row["history"])
             evidence = retriever.evidence(question, previous)
             cases.append(Case(row, group, evidence, retriever.shape, good))
-            if row.get("span") and not row["history"]:
+            if asked_twice(row):
                 others = [r for r in standalone if r["lang"] == row["lang"] and r["question"] != row["question"]]
                 before = rng.choice(others)["question"]
                 paired = retriever.evidence(question, read_question(before))
@@ -180,7 +185,7 @@ class Ranking:
         self.group = np.array([c.group for c in self.cases])
         # An XQuAD question and its copy asked after another question share one question's
         # weight: the copy is there to fit the follow-up knobs, not to count the question twice.
-        self.weight = np.array([0.5 if c.row.get("span") and not c.row["history"] else 1.0 for c in self.cases])
+        self.weight = np.array([0.5 if asked_twice(c.row) else 1.0 for c in self.cases])
         self.rows = np.arange(n)[:, None]
         from assistant.retrieval import _rescale_dense
 
