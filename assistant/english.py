@@ -61,13 +61,13 @@ _IRREGULAR = dict(
     sat:sit slept:sleep spoke:speak spoken:speak spent:spend stood:stand stole:steal stolen:steal
     struck:strike swore:swear swam:swim took:take taken:take taught:teach told:tell thought:think
     threw:throw thrown:throw understood:understand woke:wake wore:wear worn:wear won:win wrote:write
-    written:write better:good best:good worse:bad worst:bad men:man women:woman children:child people:people feet:foot teeth:tooth mice:mouse
+    written:write men:man women:woman children:child people:people feet:foot teeth:tooth mice:mouse
     """.split()
 )
 
 
 def _lemmas(word: str) -> list[str]:
-    """The word, then the forms it may inflect: plural, past, gerund, superlative, possessive."""
+    """The word, then the forms it may inflect: plural, past, gerund, possessive."""
     w = word.removesuffix("'s").removesuffix("'")
     forms = [word, w] + ([_IRREGULAR[w]] if w in _IRREGULAR else [])
     if w.endswith("ies"):
@@ -76,14 +76,14 @@ def _lemmas(word: str) -> list[str]:
         forms.append(w[:-2])
     if w.endswith("s") and not w.endswith("ss"):
         forms.append(w[:-1])
-    for suffix in ("ed", "ing", "est"):
+    for suffix in ("ed", "ing"):
         if w.endswith(suffix) and len(w) >= len(suffix) + 2 and not w.endswith("eed"):
             stem = w[: -len(suffix)]
             forms += [stem, stem + "e"]  # "used" → "use", "using" → "use"
             if len(stem) > 2 and stem[-1] == stem[-2]:
                 forms.append(stem[:-1])  # "planned" → "plan"
             if stem.endswith("i"):
-                forms.append(stem[:-1] + "y")  # "applied" → "apply", "busiest" → "busy"
+                forms.append(stem[:-1] + "y")  # "applied" → "apply"
     return forms
 
 

@@ -29,8 +29,7 @@ EN_FUNCTION_WORDS = frozenset(
     "which who whom whose when where why how many much there their its it this that these those "
     "has have had will would can could should about into than i me my you your he him his she her "
     "we us our they them not but as if so also then one else anywhere anyone anything somewhere someone "
-    "something being may might must shall some any no each every both either neither such up out off "
-    "upon onto via besides aside itself himself herself themselves".split()
+    "something".split()
 )
 # Words that open or mark an elliptical follow-up ("Còn 4G thì sao?", "And fixed broadband?").
 _FOLLOWUP_OPENERS = ("còn", "thế còn", "vậy còn", "và", "còn về", "and", "what about", "how about", "also")
