@@ -65,6 +65,14 @@ _SPANS = {
         r"|\b(?:1[89]|20)\d{2}\b"
     ),
 }
+# A count written in words ("hai trường đại học", "chín quốc gia", "hai phần ba"): a cardinal
+# from two to ten, lower-case ("Ba Lan" is Poland), not an ordinal ("thứ hai"), and the number
+# words after it. "một" is as often "a" and "năm" as often "year", so neither opens one.
+_SPELLED_NUMBER = re.compile(
+    r"(?<![\w-])(?<!thứ )(?:hai|ba|bốn|sáu|bảy|tám|chín|mười)"
+    r"(?:\s(?:mươi|mười|một|mốt|hai|ba|bốn|tư|lăm|năm|sáu|bảy|tám|chín|trăm|nghìn|ngàn|triệu|tỷ|tỉ|linh|lẻ|rưỡi|phần))*"
+    r"(?![\w-])"
+)
 # The most common Vietnamese family names (together well over 90% of the population, and the
 # usual Hmong and Thai names of the north-west): a capitalised run starting with one is a name.
 _SURNAMES = (
@@ -188,6 +196,13 @@ def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:
         dates = _whole_dates(text, [m.span() for m in _SPANS[DATE].finditer(text)])
         spans = [(a, b) for a, b in spans if not any(a < d1 and d0 < b for d0, d1 in dates)]
     return spans
+
+
+def holds_answer(text: str, kind: str | None) -> bool:
+    """The sentence holds an answer of that kind: one of `answer_spans`, or for a number a count
+    written in words ("hai trường đại học", "chín quốc gia"). Only the judge counts those: in
+    ranking they favour "hai bên" (both sides) as much as a count, and they are not bolded."""
+    return bool(answer_spans(text, kind)) or (kind == NUMBER and bool(_SPELLED_NUMBER.search(text)))
 
 
 # Words after a number that make it a period, not a count: "9 tháng đầu năm" (the first nine

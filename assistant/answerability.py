@@ -6,9 +6,9 @@ year of the century or decade asked about (see `Retriever.missing_terms`), is de
 similar a sentence looks. It is nearly a fact, not quite: a question may add a year the article
 leaves to its context (1.1% of the answerable XQuAD questions hold a number the article never
 writes). Left to the model instead, such numbers did no better on held-out folds, and "bao
-nhiêu trạm 5G?" was answered with the 4G sentence. A "how many" whose best sentence writes no
-number is not such a fact: XQuAD-dev answers 13 of its questions so ("nhiều lần", "không có"),
-against 18 near ones.
+nhiêu trạm 5G?" was answered with the 4G sentence. A "how many" whose best sentence states no
+count, in digits or in words ("hai trường"), is not such a fact: XQuAD-dev answers 6 of its
+Vietnamese questions so ("nhiều lần", "không có"), against 15 near ones.
 Otherwise one calibrated model weighs the evidence retrieval already measured (`FEATURES`): how
 much of the question's weight the best sentence holds, how close the closest sentences are and
 how far they stand out, whether the best sentence holds the kind of answer asked for (a number,
@@ -35,7 +35,7 @@ import numpy as np
 
 from index.vietnamese import words
 
-from .answer_type import NUMBER, answer_spans, gives_reason, names
+from .answer_type import NUMBER, gives_reason, holds_answer, names
 from .question import EN, VI_NODIAC
 from .retrieval import Evidence, Retrieval
 
@@ -52,7 +52,7 @@ FEATURES = (
     "bm25",  # log(1 + the best BM25 score)
     "background",  # best cosine to generic text about other things minus the closest sentence's
     "background_lift",  # the closest sentence's cosine minus the mean cosine to that generic text
-    "no_number",  # asks "how many" and the best sentence holds no number
+    "no_number",  # asks "how many" and the best sentence states no count (in digits or words)
     "kind_missing",  # asks for a kind of answer (number, date, person) the best sentence lacks
     "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
     "reason_missing",  # asks why and the best sentence gives no reason (no "vì", "do", "để", …)
@@ -104,8 +104,8 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "bm25": math.log1p(float(own.bm25.max())),
         "background": evidence.background - best_cosine,
         "background_lift": best_cosine - evidence.background_mean,
-        "no_number": question.asks_quantity and not answer_spans(top.chunk.text, NUMBER),
-        "kind_missing": kind is not None and not answer_spans(top.chunk.text, kind),
+        "no_number": question.asks_quantity and not holds_answer(top.chunk.text, NUMBER),
+        "kind_missing": kind is not None and not holds_answer(top.chunk.text, kind),
         "counted_missing": bool(noun) and not names(top.chunk.text, noun),
         "reason_missing": question.asks_reason and not gives_reason(top.chunk.text),
         "translated": own.translated,

@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer import Quote, render_markdown
 from assistant.answer_type import (DATE, NUMBER, PERCENT, PERSON, answer_spans, asks_reason, counted_noun,
-                                   expected_answer, focused_spans, gives_reason)
+                                   expected_answer, focused_spans, gives_reason, holds_answer)
 from assistant.question import read_question
 from index.vietnamese import lexical_terms
 
@@ -52,6 +52,19 @@ def test_expected_answer_in_three_ways_of_asking(question, kind):
 ])
 def test_numbers_that_can_answer_how_many(text, numbers):
     assert [text[a:b] for a, b in answer_spans(text, NUMBER)] == numbers
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Thành phố có hai trường đại học.", True),
+    ("Khu vực này bao gồm lãnh thổ thuộc chín quốc gia.", True),
+    ("Khi đạt hai phần ba theo đa số thì có thể khiển trách.", True),
+    ("Ba Lan là thành viên thứ hai của khối.", False),  # a name and an ordinal
+    ("Một số tỉnh triển khai trong năm nay.", False),  # "một" is "a", "năm" the year
+    ("Toàn tỉnh có 510 tuyến cáp quang.", True),
+])
+def test_a_count_in_words_answers_how_many_for_the_judge(text, holds):
+    assert holds_answer(text, NUMBER) is holds
+    assert not any(text[a:b].isalpha() for a, b in answer_spans(text, NUMBER))  # never bolded
 
 
 def test_answer_spans_on_the_article(article):
