@@ -96,7 +96,6 @@ def test_an_english_question_about_a_name_the_article_never_mentions_is_declined
     assert real_assistant.ask("Who is the chairman of the provincial People's Committee?").answered
 
 
-
 @pytest.mark.model
 def test_a_word_the_lexicon_does_not_know_is_not_known_to_be_held(real_assistant):
     # "recommend" is the one word it knows, and the article writes "kiến nghị": held, but it is
