@@ -48,8 +48,9 @@ def audit(page) -> list[dict]:
 
 
 def ask(page, question: str) -> list[str]:
-    """Type a question, press Enter, and wait until a new reply is in the chat and, if it quotes,
-    its quotes are marked in the article panel; the reply's quotes as text."""
+    """Type a question, press Enter, and wait until a new reply is in the chat, its quotes (if any)
+    are marked in the article panel and no progress text is left on the page (it fades out, and a
+    half-faded one fails the contrast audit); the reply's quotes as text."""
     replies = page.locator('#chat [data-testid="bot"]')
     before = replies.count()
     page.fill("#question textarea", question)
@@ -57,7 +58,7 @@ def ask(page, question: str) -> list[str]:
     page.wait_for_function("""(before) => {
         const replies = document.querySelectorAll('#chat [data-testid="bot"]');
         const reply = replies.length > before && replies[replies.length - 1];
-        if (!reply) return false;
+        if (!reply || document.querySelector('.progress-text')) return false;
         if (reply.querySelector('a[href^="#a"], a[href^="#c"]')) return reply.classList.contains('qa-shown-answer');
         return reply.textContent.includes('⚠');  // an error reply quotes nothing
     }""", arg=before, timeout=60_000)
