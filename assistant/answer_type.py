@@ -237,7 +237,7 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
-    a percentage when it counts something ("bao nhiêu hộ"); nor any number of a sentence that
+    a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any number of a sentence that
     never names what is counted ("510 tuyến cáp quang" for "bao nhiêu người")."""
     spans = answer_spans(text, kind)
     if kind == DATE:
@@ -248,11 +248,15 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
         folded = fold_diacritics(question.text.lower())
         if not _ASKS_DURATION.search(folded) and question.counted_noun not in _FOLDED_TIME_UNITS:
             spans = [(a, b) for a, b in spans if not _is_period(text, b)]
-        if question.counted_noun:
+        if question.counted_noun or _COUNTS_EN.search(question.text.lower()):
             spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
-            if not names(text, question.counted_noun):
-                return []
+        if question.counted_noun and not names(text, question.counted_noun):
+            return []
     return spans
+
+
+# English "how many" counts things, as "bao nhiêu" + noun does: a percentage does not answer it.
+_COUNTS_EN = re.compile(r"\bhow many\b")
 
 
 def names(text: str, counted: str) -> bool:

@@ -115,6 +115,7 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Dự án kéo dài 3 năm với 120 cán bộ tham gia.", "Dự án kéo dài bao nhiêu năm?", "3"),
     # A count is not a percentage.
     ("Xã có 1.250 hộ, trong đó 830 (66,4%) hộ có kết nối Internet.", "Có bao nhiêu hộ có kết nối Internet?", "830"),
+    ("Động cơ có 5 xi-lanh, hiệu suất cao hơn 30%.", "How many cylinders does the engine have?", "5"),
     ("Số trạm năm nay đạt 920, năm 2023 chỉ có 850.", "Năm nay có bao nhiêu trạm?", "920"),  # "năm 2023" is no unit of 920
     ("Đội bóng có 12 thắng, 5 hòa và 3 thua sau 20 trận.", "Đội bóng có bao nhiêu trận thắng?", "12"),  # "thắng" is no "tháng"
     ("Chủ tịch UBND tỉnh Lê Thành Đô trao kỷ niệm chương.", "Ai trao kỷ niệm chương?", "Lê Thành Đô"),
