@@ -105,6 +105,10 @@ def _person_spans(text: str) -> list[tuple[int, int]]:
 _ASKS_QUANTITY = re.compile(r"\b(?:bao nhieu|how many|how much|what percentage|what share|what proportion)\b")
 
 
+# English "how many" counts things, as "bao nhiêu" + noun does: a percentage does not answer it.
+_COUNTS_EN = re.compile(r"\bhow many\b")
+
+
 def asks_quantity(question: str) -> bool:
     """True for "bao nhiêu …?", "có mấy …?", "how many …?" and the like (not for a bare "tỷ lệ …")."""
     lower = question.lower()
@@ -237,8 +241,9 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
-    a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any number of a sentence that
-    never names what is counted ("510 tuyến cáp quang" for "bao nhiêu người")."""
+    a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any
+    number of a sentence that never names what is counted ("510 tuyến cáp quang" for "bao
+    nhiêu người")."""
     spans = answer_spans(text, kind)
     if kind == DATE:
         spans = _whole_dates(text, spans)
@@ -253,10 +258,6 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
         if question.counted_noun and not names(text, question.counted_noun):
             return []
     return spans
-
-
-# English "how many" counts things, as "bao nhiêu" + noun does: a percentage does not answer it.
-_COUNTS_EN = re.compile(r"\bhow many\b")
 
 
 def names(text: str, counted: str) -> bool:

@@ -18,8 +18,9 @@ on the stored evidence.
    (answerable questions against far, foreign and near ones), out-of-fold probabilities by
    article; per language, the operating point is the highest threshold at which at most
    `--max-declined` of the answerable questions are declined on held-out folds, among XQuAD's
-   and among ours each (ours are declined less often, and pooled they would hide XQuAD's). The curve of
-   answerable against unanswerable questions declined goes to `docs/answerability-curve.*`.
+   and among ours each (ours are declined less often, and pooled they would hide XQuAD's). The
+   curve of answerable against unanswerable questions declined goes to
+   `docs/answerability-curve.*`.
 
     .venv/bin/python benchmarks/fit.py [--data ../shared/eval/xquad-dev] [--folds 6] [--dry-run]
 """
