@@ -126,9 +126,14 @@ def holds_answer(row: dict, chunks) -> np.ndarray:
     return np.array([holds_evidence(row, {"start": c.start, "end": c.end, "text": c.text}) for c in chunks], bool)
 
 
+def from_xquad(row: dict) -> bool:
+    """An answerable XQuAD question (only those carry a gold `span`)."""
+    return bool(row.get("span"))
+
+
 def asked_twice(row: dict) -> bool:
     """An answerable XQuAD question: asked alone, and again after another question (`collect`)."""
-    return bool(row.get("span")) and not row["history"]
+    return from_xquad(row) and not row["history"]
 
 
 def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
@@ -357,7 +362,7 @@ def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float, right: se
     y = np.array([c.row["answerable"] for c in kept])
     groups = np.array([c.group for c in kept])
     language = np.array([c.evidence.question.language for c in kept])
-    xquad = np.array([bool(c.row.get("span")) for c in kept])  # answerable XQuAD questions
+    xquad = np.array([from_xquad(c.row) for c in kept])
     oof = np.zeros(len(kept))  # the ruled-out stay at 0: declined whatever the model says
     for fold in _folds(groups, k):
         test, train = np.isin(groups, fold), ~np.isin(groups, fold) & ~ruled_out
