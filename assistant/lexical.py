@@ -67,6 +67,9 @@ class LexicalIndex:
         n = len(docs)
         self.idf = {t: math.log(1 + (n + 0.5) / (df + 0.5)) for t, df in self._df(docs).items()}
         self.idf_unseen = math.log(1 + (n + 0.5) / 0.5)
+        # bm25s's defaults, checked (2026-11-29) on benchmarks/fit.py's evidence and knobs: of k1 in
+        # 0.5-2.2 by b in 0.2-1.0 and bm25s's other variants, none ranks Vietnamese better, and
+        # none gains more than 0.3 points in another language without losing in the third.
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self.bm25.index(docs, show_progress=False)
 
