@@ -289,7 +289,9 @@ class Retriever:
         self.accented_in_context = LexicalIndex(windows, folded=False)
         self.folded_in_context = LexicalIndex(windows, folded=True)
         self.numbers_written_otherwise = set().union(*map(numbers_written_otherwise, texts))
-        self.years = {int(term) for term in self.accented.vocabulary if term.isdigit() and len(term) <= 4}
+        # a year glued to letters counts too, as in a text decoded wrongly ("1455â€“1536")
+        written = self.accented.vocabulary | self.numbers_written_otherwise
+        self.years = {int(n) for n in written if n.isdigit() and len(n) <= 4}
 
     def lexical_for(self, language: str) -> LexicalIndex:
         """The lexical form a question in that language is matched in (accented only for `vi`)."""

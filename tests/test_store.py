@@ -101,3 +101,6 @@ def test_a_century_or_a_decade_counts_as_written_when_a_year_within_it_is(tmp_pa
     assert missing("Ai dịch Kinh Thánh vào thế kỷ thứ 16?") == ()
     assert missing("Ai ủng hộ cải cách vào thế kỷ 18?") == ("18",)
     assert missing("What opened in the 1980s?") == ("1980",)
+    # a year glued to letters still counts: a text decoded wrongly writes "1455â€“1536"
+    missing = missing_terms_in("Cải cách\nÔng Lefevre (khoảng 1455â€“1536) dịch Kinh Thánh.\n", tmp_path, fake_embedder)
+    assert missing("Ai ủng hộ cải cách vào thế kỷ 15?") == ()
