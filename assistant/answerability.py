@@ -4,7 +4,7 @@ One hard rule comes first (`hard_rule`): a question that hinges on a number or c
 never writes ("5G", "2019"), not even within a code, apart, as a Roman numeral, in words or as a
 year of the century or decade asked about (see `Retriever.missing_terms`), is declined however
 similar a sentence looks. It is nearly a fact, not quite: a question may add a year the article
-leaves to its context (1.1% of the answerable XQuAD questions hold a number the article never
+leaves to its context (0.9% of the answerable XQuAD questions hold a number the article never
 writes). Left to the model instead, such numbers did no better on held-out folds, and "bao
 nhiêu trạm 5G?" was answered with the 4G sentence. A "how many" whose best sentence states no
 count, in digits or in words ("hai trường"), is not such a fact: XQuAD-dev answers 6 of its
