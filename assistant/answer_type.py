@@ -237,14 +237,35 @@ def _whole_dates(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return whole
 
 
+# "… đánh giá ai?", "… công tác của ai?": a Vietnamese "ai" after a verb or a preposition asks
+# who stands after those words in the answer (the object follows the verb). Matched folded, "ai"
+# in lower case: "AI" is artificial intelligence.
+_AI_AFTER = re.compile(r"(?:^|\s)(\w+\s\w+)\s(?:nhung\s)?ai(?!\w)")
+
+
+def _asked_after(text: str, question: Question) -> int | None:
+    """Where the text writes the two words the question puts before "ai", if it does: a person
+    named before them is who acts, not who is asked about ("Bộ trưởng Nguyễn Mạnh Hùng … đánh
+    giá cấp ủy" for "đánh giá ai")."""
+    from .question import EN  # here: the question module reads this one as it loads
+
+    match = None if question.language == EN else _AI_AFTER.search(fold_diacritics(question.text))
+    if not match:
+        return None
+    found = re.search(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", fold_diacritics(text), re.IGNORECASE)
+    return found.start() if found else None
+
+
 def candidate_spans(text: str, kind: str | None, question: Question) -> list[tuple[int, int]]:
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
     a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any
     number of a sentence that never names what is counted ("510 tuyến cáp quang" for "bao
-    nhiêu người")."""
+    nhiêu người"); nor a person named before the words a Vietnamese "… ai?" puts before it."""
     spans = answer_spans(text, kind)
+    if kind == PERSON and (after := _asked_after(text, question)) is not None:
+        spans = [(a, b) for a, b in spans if a >= after]
     if kind == DATE:
         spans = _whole_dates(text, spans)
     stated = set(question.numbers)

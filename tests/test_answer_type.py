@@ -119,6 +119,10 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Số trạm năm nay đạt 920, năm 2023 chỉ có 850.", "Năm nay có bao nhiêu trạm?", "920"),  # "năm 2023" is no unit of 920
     ("Đội bóng có 12 thắng, 5 hòa và 3 thua sau 20 trận.", "Đội bóng có bao nhiêu trận thắng?", "12"),  # "thắng" is no "tháng"
     ("Chủ tịch UBND tỉnh Lê Thành Đô trao kỷ niệm chương.", "Ai trao kỷ niệm chương?", "Lê Thành Đô"),
+    # "… ai" after a verb asks who follows it: the one named before it acts.
+    ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ông Hai khen thưởng ai?", "Lò Thị Mai"),
+    ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ai khen thưởng bà Mai?", "Phạm Văn Hai"),
+    ("Kỷ niệm chương được trao bởi ông Vũ Đức Đam.", "Kỷ niệm chương được trao bởi ai?", "Vũ Đức Đam"),
     # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
@@ -145,6 +149,9 @@ def test_no_bold_span_when_none_stands_out():
     assert focus("Tỉnh có 811 trạm 3G và 825 trạm 4G.", "Có bao nhiêu trạm?") == []
     # Nor a count of what the sentence never names: 510 routes are no population.
     assert focus("Toàn tỉnh có 510 tuyến cáp quang.", "Dân số tỉnh là bao nhiêu người?") == []
+    # Nor who acts, when "ai" asks who is acted on: the cadres evaluated are named by no name.
+    assert focus("Bộ trưởng Nguyễn Văn Hùng đề nghị đánh giá cán bộ theo kết quả.", "Kết quả dùng để đánh giá ai?") == []
+    assert focus("Bộ trưởng Nguyễn Văn Hùng đề nghị đánh giá cán bộ theo kết quả.", "ket qua dung de danh gia nhung ai") == []
 
 
 def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
