@@ -122,7 +122,7 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     # "… ai" after a verb asks who follows it: the one named before it acts.
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ông Hai khen thưởng ai?", "Lò Thị Mai"),
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ai khen thưởng bà Mai?", "Phạm Văn Hai"),
-    ("Kỷ niệm chương được trao bởi ông Vũ Đức Đam.", "Kỷ niệm chương được trao bởi ai?", "Vũ Đức Đam"),
+    ("Kỷ niệm chương được trao bởi ông Vũ Đức Minh.", "Kỷ niệm chương được trao bởi ai?", "Vũ Đức Minh"),
     # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
