@@ -12,10 +12,11 @@ Vietnamese questions so ("nhiều lần", "không có"), against 15 near ones.
 Otherwise one calibrated model weighs the evidence retrieval already measured (`FEATURES`): how
 much of the question's weight the best sentence holds, how close the closest sentences are and
 how far they stand out, whether the best sentence holds the kind of answer asked for (a number,
-a date, a reason), the names of the question the article never uses, how much closer generic
-text about other things is and how far the closest sentence stands above such text on average
-(cosines between languages run lower across the board, so an English question is judged against
-its own level), the question's language and length. It is a small gradient-boosted model
+a date, a reason; not a person: only Vietnamese names are recognised, so "Luther" would count
+as no one), the names of the question the article never uses, how much closer generic text about
+other things is and how far the closest sentence stands above such text on average (cosines
+between languages run lower across the board, so an English question is judged against its own
+level), the question's language and length. It is a small gradient-boosted model
 (depth-2 trees on the log-odds that the article answers), fitted by `benchmarks/fit.py` on
 questions nobody here wrote (XQuAD-vi) and our own, with cross-validation grouped by article;
 its trees and the operating point of each language ship as plain JSON in `data/fitted.json`.
@@ -35,7 +36,7 @@ import numpy as np
 
 from index.vietnamese import words
 
-from .answer_type import NUMBER, gives_reason, holds_answer, names
+from .answer_type import NUMBER, PERSON, gives_reason, holds_answer, names
 from .question import EN, VI_NODIAC
 from .retrieval import Evidence, Retrieval
 
@@ -53,7 +54,7 @@ FEATURES = (
     "background",  # best cosine to generic text about other things minus the closest sentence's
     "background_lift",  # the closest sentence's cosine minus the mean cosine to that generic text
     "no_number",  # asks "how many" and the best sentence states no count (in digits or words)
-    "kind_missing",  # asks for a kind of answer (number, date, person) the best sentence lacks
+    "value_missing",  # asks for a number, a date or a percentage the best sentence lacks
     "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
     "reason_missing",  # asks why and the best sentence gives no reason (no "vì", "do", "để", …)
     "translated",  # share of an English question's content words the lexicon knows (1 otherwise)
@@ -105,7 +106,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "background": evidence.background - best_cosine,
         "background_lift": best_cosine - evidence.background_mean,
         "no_number": question.asks_quantity and not holds_answer(top.chunk.text, NUMBER),
-        "kind_missing": kind is not None and not holds_answer(top.chunk.text, kind),
+        "value_missing": kind not in (None, PERSON) and not holds_answer(top.chunk.text, kind),
         "counted_missing": bool(noun) and not names(top.chunk.text, noun),
         "reason_missing": question.asks_reason and not gives_reason(top.chunk.text),
         "translated": own.translated,
@@ -199,7 +200,7 @@ def _explain(feature: str, x: np.ndarray, retrieval: Retrieval) -> str:
         return "the question is closer to other topics than to the article"
     if feature == "no_number":
         return "the question asks for a quantity and the best sentence gives none"
-    if feature == "kind_missing":
+    if feature == "value_missing":
         return f"the best sentence gives no {retrieval.answer_kind}"
     if feature == "counted_missing":
         return f"the best sentence counts no “{retrieval.question.counted_noun}”"
