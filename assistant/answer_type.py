@@ -32,9 +32,10 @@ _HOW_MANY_MARKED = re.compile(_HOW_MANY)
 
 # Question cues, written with their marks. A question typed with marks is matched as written,
 # so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
-# marks are matched with the cues' marks removed (see `_has_cue`), except for the cues marked
+# marks are matched with the cues' marks removed (see `_cue_at`), except for the cues marked
 # False: "mấy" (how many) without marks is as often "máy" (machine) or "mây" (cloud). Earlier
-# entries win: "bao nhiêu phần trăm" is a percentage before it is a number, "tháng mấy" a date.
+# entries win: "bao nhiêu phần trăm" is a percentage before it is a number, "tháng mấy" a date;
+# but in English the cue that comes first (see `expected_answer`).
 _CUES = (
     # "tỷ lệ …" alone asks for the rate; "tỷ lệ … có chuyên môn gì?" asks for the "gì".
     (PERCENT, r"^(?!.*\b(?:gì|nào|sao)\b).*\b(?P<cue>tỷ lệ|tỉ lệ)\b", True),
@@ -46,7 +47,7 @@ _CUES = (
            r"what period)\b", True),
     (DATE, r"\b(?P<cue>ngày mấy|tháng mấy|năm mấy|mấy giờ)\b", False),
     (NUMBER, r"\b(?P<cue>bao nhiêu|bao lâu|how many|how much|how long|how large|how big|how far|"
-             r"what number)\b", True),
+             r"how old|what age|what number)\b", True),
     (NUMBER, _HOW_MANY, False),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
     (PERSON, r"(?:^|\s)(?P<cue>ai|who|whom|(?:người|ông|bà|vị|vua|tướng|nhà sử|tác giả|nhà văn|"
@@ -144,7 +145,7 @@ def counted_noun(question: str) -> str | None:
 # gives no reason.
 _ASKS_REASON_EN = (r"why|how come|what for|what causes?|what caused|what led to|for what reason|"
                    r"what (?:is|was) the (?:reason|purpose)")
-# Matched as `_has_cue` matches: with marks, "do đâu" (why) is not "nhiệt độ đầu vào", nor "vì
+# Matched as `_cue_at` matches: with marks, "do đâu" (why) is not "nhiệt độ đầu vào", nor "vì
 # đâu" "vị đầu tiên"; typed without marks, only the words that cannot be read otherwise count.
 _ASKS_REASON_MARKED = re.compile(r"(?<!\w)(?:tại sao|vì sao|vì lẽ gì|vì đâu|do đâu|lý do|lí do|nguyên nhân|mục đích|"
                                  r"để làm gì|" + _ASKS_REASON_EN + r")(?!\w)")
@@ -157,19 +158,21 @@ _GIVES_REASON = re.compile(
 )
 
 
-def _has_cue(marked: re.Pattern, folded: re.Pattern, lower: str) -> bool:
-    """True when the lower-cased question holds the cue: as written, or in words typed without
-    marks (its `cue` group, or the whole match, has none) in the cue's form without marks. So a
-    question typed partly with marks ("ty le ho gia dinh o Điện Biên") is read word by word."""
-    if marked.search(lower):
-        return True
-    group = "cue" if "cue" in folded.groupindex else 0
-    return any(not has_vietnamese_marks(lower[m.start(group) : m.end(group)]) for m in folded.finditer(fold_diacritics(lower)))
+def _cue_at(marked: re.Pattern, folded: re.Pattern, lower: str) -> int | None:
+    """Where the lower-cased question's cue starts, or None: as written, or in words typed
+    without marks (its `cue` group, or the whole match, has none) in the cue's form without
+    marks. So a question typed partly with marks ("ty le ho gia dinh o Điện Biên") is read word
+    by word."""
+    group = "cue" if "cue" in marked.groupindex else 0
+    starts = [m.start(group) for m in [marked.search(lower)] if m]
+    starts += [m.start(group) for m in folded.finditer(fold_diacritics(lower))
+               if not has_vietnamese_marks(lower[m.start(group) : m.end(group)])]
+    return min(starts, default=None)
 
 
 def asks_reason(question: str) -> bool:
     """True for "Vì sao …?", "Tại sao …?", "Why …?" and the like."""
-    return _has_cue(_ASKS_REASON_MARKED, _ASKS_REASON_FOLDED, question.lower())
+    return _cue_at(_ASKS_REASON_MARKED, _ASKS_REASON_FOLDED, question.lower()) is not None
 
 
 def gives_reason(text: str) -> bool:
@@ -177,13 +180,16 @@ def gives_reason(text: str) -> bool:
     return bool(_GIVES_REASON.search(text.lower()))
 
 
-def expected_answer(question: str) -> str | None:
-    """The kind of answer the question asks for, or None when it asks for an explanation."""
+def expected_answer(question: str, english: bool = False) -> str | None:
+    """The kind of answer the question asks for, or None when it asks for an explanation. An
+    English question puts its question word first, so there the cue that comes first wins ("How
+    many seconds were left when …?": a later "when" opens a clause); a Vietnamese one leaves it
+    where the answer stands ("Syria và Ai Cập tấn công Israel khi nào?"), so the earlier entry
+    of `_CUES` wins."""
     lower = question.lower()
-    for kind, marked, folded in _CUE_PATTERNS:
-        if _has_cue(marked, folded, lower):
-            return kind
-    return None
+    found = [(at if english else 0, order, kind) for order, (kind, marked, folded) in enumerate(_CUE_PATTERNS)
+             if (at := _cue_at(marked, folded, lower)) is not None]
+    return min(found)[2] if found else None
 
 
 def answer_spans(text: str, kind: str | None) -> list[tuple[int, int]]:

@@ -348,7 +348,7 @@ def read_question(raw: object) -> Question:
     language = detect_language(text)
     content = without_framing(text)
     return Question(
-        text, language, followup_cue(text), specific_terms(text, language), expected_answer(text),
+        text, language, followup_cue(text), specific_terms(text, language), expected_answer(text, language == EN),
         content=content, about_article=is_about_article(text, content),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
         numbers=numbers(text), asks_reason=asks_reason(text), focus=without_pointers(content),

@@ -45,6 +45,19 @@ def test_expected_answer_in_three_ways_of_asking(question, kind):
     assert expected_answer(question) == kind
 
 
+@pytest.mark.parametrize("question, kind", [
+    # English fronts its question word: a later "when" or "what year" opens a clause.
+    ("How many seconds were left when the Broncos intercepted the pass?", NUMBER),
+    ("How old was the quarterback when he played in the final?", NUMBER),
+    ("Who was the leader when the Franks entered the valley?", PERSON),
+    ("When did the visit take place, and who led it?", DATE),
+    # Vietnamese leaves it in place: the order of the cues decides, not where they stand.
+    ("Syria và Ai Cập tấn công Israel khi nào?", DATE),
+])
+def test_english_asks_for_its_first_cue_vietnamese_for_its_strongest(question, kind):
+    assert read_question(question).answer_kind == kind
+
+
 @pytest.mark.parametrize("text, numbers", [
     ("Nhiệm vụ AS-207/208 hoặc AS-278 có 3 phi hành gia.", ["3"]),  # a number within a code is no count
     ("Trường thành lập ngày 1 tháng 8 năm 1963 với 120 sinh viên.", ["120"]),  # nor a day of a date
