@@ -54,7 +54,7 @@ def test_expected_answer_in_three_ways_of_asking(question, kind):
     # Vietnamese leaves it in place: the order of the cues decides, not where they stand.
     ("Syria và Ai Cập tấn công Israel khi nào?", DATE),
 ])
-def test_english_asks_for_its_first_cue_vietnamese_for_its_strongest(question, kind):
+def test_english_asks_for_its_first_cue_vietnamese_by_the_order_of_cues(question, kind):
     assert read_question(question).answer_kind == kind
 
 
