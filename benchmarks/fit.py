@@ -20,7 +20,9 @@ on the stored evidence.
    `--max-declined` of the answerable questions are declined on held-out folds, among XQuAD's
    and among ours each (ours are declined less often, and pooled they would hide XQuAD's). The
    curve of answerable against unanswerable questions declined goes to
-   `docs/answerability-curve.*`.
+   `docs/answerability-curve.*`. Every unanswerable question is also asked after an answerable
+   one of its article (`switches_topic`); the judge is not fitted on these copies, only scored
+   on them, with XQuAD's answerable copies: a change of subject must be declined as it is alone.
 
     .venv/bin/python benchmarks/fit.py [--data ../shared/eval/xquad-dev] [--folds 6] [--dry-run]
 """
@@ -136,9 +138,16 @@ def asked_twice(row: dict) -> bool:
     return from_xquad(row) and not row["history"]
 
 
+def switches_topic(row: dict) -> bool:
+    """A standalone question the article does not answer, in a known language: asked again after
+    an answerable question of the article (`collect`), it is a change of subject to decline."""
+    return not row["answerable"] and not row["history"] and row["lang"] in LANGUAGES
+
+
 def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
     """Embed every question once; answerable XQuAD questions get a second case asked after
-    another question of the same article and language, drawn at random."""
+    another question of the same article and language, drawn at random, and so do the
+    unanswerable ones (`switches_topic`), after an answerable one."""
     from assistant.retrieval import Retriever
     from index.article import Article
     from index.embedder import shared_embedder
@@ -150,8 +159,9 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
     for group, (article, rows) in enumerate(sets):
         index, _status = ArticleIndex.open(Article.load(article), embedder, cache_dir())
         retriever = Retriever(index, embedder)
-        rng = random.Random(seed + group)
+        rng, switch_rng = random.Random(seed + group), random.Random(seed + group + len(sets))
         standalone = [r for r in rows if asked_twice(r)]
+        answerable = [r for r in rows if r["answerable"] and not r["history"] and r["kind"] != "summary"]
         for row in rows:
             question = read_question(row["question"])
             if question.about_article:
@@ -164,6 +174,9 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
                 others = [r for r in standalone if r["lang"] == row["lang"] and r["question"] != row["question"]]
                 before = rng.choice(others)["question"]
                 paired = retriever.evidence(question, read_question(before))
+                cases.append(Case(row, group, paired, retriever.shape, good, synthetic_history=True))
+            elif switches_topic(row) and (pool := [r for r in answerable if r["lang"] == row["lang"]]):
+                paired = retriever.evidence(question, read_question(switch_rng.choice(pool)["question"]))
                 cases.append(Case(row, group, paired, retriever.shape, good, synthetic_history=True))
         print(f"  {article.name if article else 'shipped article'}: {len(rows)} questions", file=sys.stderr, flush=True)
     return cases
@@ -313,13 +326,12 @@ def fit_fusion(ranking: Ranking, start: Fusion, k: int) -> tuple[Fusion, dict, s
     return final, {"held_out": report}, right
 
 
-def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, np.ndarray, list[Case]]:
-    """Features of every real (not synthetic-history) case under the fitted ranking, and whether
-    a hard rule declines it before the model (`answerability.hard_rule`)."""
-    kept = [c for c in cases if not c.synthetic_history]
-    retrievals = [rank(c.evidence, c.shape, fusion) for c in kept]
+def judge_matrix(cases: list[Case], fusion: Fusion) -> tuple[np.ndarray, np.ndarray]:
+    """Features of every case under the fitted ranking, and whether a hard rule declines it
+    before the model (`answerability.hard_rule`)."""
+    retrievals = [rank(c.evidence, c.shape, fusion) for c in cases]
     ruled_out = np.array([bool(hard_rule(r)) for r in retrievals])
-    return np.array([features(r) for r in retrievals]), ruled_out, kept
+    return np.array([features(r) for r in retrievals]), ruled_out
 
 
 def _boosted(x: np.ndarray, y: np.ndarray):
@@ -358,36 +370,45 @@ def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float, right: se
     """The judge fitted on all cases and, per language on held-out articles, its operating point,
     what it declines there and recall@1 (answered, and the first quote, ranked by knobs fitted on
     the other articles, holds the answer: `right` holds those cases' ids)."""
-    x, ruled_out, kept = judge_matrix(cases, fusion)
-    y = np.array([c.row["answerable"] for c in kept])
-    groups = np.array([c.group for c in kept])
-    language = np.array([c.evidence.question.language for c in kept])
-    xquad = np.array([from_xquad(c.row) for c in kept])
-    oof = np.zeros(len(kept))  # the ruled-out stay at 0: declined whatever the model says
+    x, ruled_out = judge_matrix(cases, fusion)
+    # Fitted on the questions as asked; those asked again after another question (`collect`)
+    # are only scored, to see that a change of subject is declined as it is alone.
+    again = np.array([c.synthetic_history for c in cases])
+    y = np.array([c.row["answerable"] for c in cases])
+    groups = np.array([c.group for c in cases])
+    language = np.array([c.evidence.question.language for c in cases])
+    xquad = np.array([from_xquad(c.row) for c in cases])
+    kinds = {name: np.array([test(c) for c in cases]) for name, test in KINDS.items()}
+    right_first = np.array([id(c) in right for c in cases])
+    fitted_on = ~ruled_out & ~again
+    oof = np.zeros(len(cases))  # the ruled-out stay at 0: declined whatever the model says
     for fold in _folds(groups, k):
-        test, train = np.isin(groups, fold), ~np.isin(groups, fold) & ~ruled_out
-        oof[test & ~ruled_out] = _boosted(x[train], y[train]).predict_proba(x[test & ~ruled_out])[:, 1]
+        test = np.isin(groups, fold)
+        oof[test & ~ruled_out] = _boosted(x[~test & fitted_on], y[~test & fitted_on]).predict_proba(x[test & ~ruled_out])[:, 1]
     thresholds, curve, report = {}, {}, {}
     grid = np.round(np.linspace(0.02, 0.98, 49), 2)
     for lang in LANGUAGES:
-        mine = language == lang
+        mine = (language == lang) & ~again
         sources = [part for part in (mine & y & xquad, mine & y & ~xquad) if part.any()]
         point = min(_threshold(oof[part], limit) for part in sources)
         thresholds[lang] = math.floor(point * 1e4) / 1e4  # never above the point
-        pools = {name: np.array([test(c) for c in kept]) & mine for name, test in KINDS.items()}
+        pools = {name: pool & mine for name, pool in kinds.items()}
+        later = {name: pool & again & (language == lang) for name, pool in kinds.items()}
 
-        def declined(t):
+        def declined(t, pools=pools):
             return {name: round(float((oof[pool] < t).mean()), 4) if pool.any() else None for name, pool in pools.items()}
 
         curve[lang] = [{"threshold": float(t), **declined(t)} for t in grid]
-        answered_right = (oof >= thresholds[lang]) & np.array([id(c) in right for c in kept])
+        answered_right = (oof >= thresholds[lang]) & right_first
         report[lang] = {"threshold": thresholds[lang], "recall@1": round(float(answered_right[mine & y].mean()), 4),
                         "XQuAD recall@1": round(float(answered_right[mine & y & xquad].mean()), 4),
                         "XQuAD answerable declined": round(float((oof[mine & y & xquad] < thresholds[lang]).mean()), 4),
                         **{f"{n} declined": v for n, v in declined(thresholds[lang]).items()},
-                        **{f"{n} questions": int(pool.sum()) for n, pool in pools.items()}}
-    baseline, trees = export_trees(_boosted(x[~ruled_out], y[~ruled_out]))
-    typical = tuple(round(float(v), 6) for v in np.median(x[y], axis=0))
+                        **{f"{n} questions": int(pool.sum()) for n, pool in pools.items()},
+                        "asked after another question": {f"{n} declined": v for n, v in
+                                                         declined(thresholds[lang], later).items() if v is not None}}
+    baseline, trees = export_trees(_boosted(x[fitted_on], y[fitted_on]))
+    typical = tuple(round(float(v), 6) for v in np.median(x[y & ~again], axis=0))
     judge = Judge(FEATURES, baseline, tuple(tuple(tuple(n) for n in t) for t in trees), typical, thresholds)
     return judge, {"held_out": report, "curve": curve, "trees": trees}
 
