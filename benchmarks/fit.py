@@ -160,7 +160,6 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
         index, _status = ArticleIndex.open(Article.load(article), embedder, cache_dir())
         retriever = Retriever(index, embedder)
         rng, switch_rng = random.Random(seed + group), random.Random(seed + group + len(sets))
-        standalone = [r for r in rows if asked_twice(r)]
         answerable = [r for r in rows if r["answerable"] and not r["history"] and r["kind"] != "summary"]
         for row in rows:
             question = read_question(row["question"])
@@ -171,7 +170,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
             evidence = retriever.evidence(question, previous)
             cases.append(Case(row, group, evidence, retriever.shape, good))
             if asked_twice(row):
-                others = [r for r in standalone if r["lang"] == row["lang"] and r["question"] != row["question"]]
+                others = [r for r in answerable if r["lang"] == row["lang"] and r["question"] != row["question"]]
                 before = rng.choice(others)["question"]
                 paired = retriever.evidence(question, read_question(before))
                 cases.append(Case(row, group, paired, retriever.shape, good, synthetic_history=True))
