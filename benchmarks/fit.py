@@ -159,6 +159,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
     for group, (article, rows) in enumerate(sets):
         index, _status = ArticleIndex.open(Article.load(article), embedder, cache_dir())
         retriever = Retriever(index, embedder)
+        # two streams: drawing the changes of subject leaves XQuAD's pairs as they were drawn before
         rng, switch_rng = random.Random(seed + group), random.Random(seed + group + len(sets))
         answerable = [r for r in rows if r["answerable"] and not r["history"] and r["kind"] != "summary"]
         for row in rows:
@@ -366,12 +367,11 @@ KINDS = {
 
 
 def fit_judge(cases: list[Case], fusion: Fusion, k: int, limit: float, right: set[int]) -> tuple[Judge, dict]:
-    """The judge fitted on all cases and, per language on held-out articles, its operating point,
-    what it declines there and recall@1 (answered, and the first quote, ranked by knobs fitted on
-    the other articles, holds the answer: `right` holds those cases' ids)."""
+    """The judge fitted on every question as asked and, per language on held-out articles, its
+    operating point, what it declines there, also among the questions asked again after another
+    (only scored), and recall@1 (answered, and the first quote, ranked by knobs fitted on the
+    other articles, holds the answer: `right` holds those cases' ids)."""
     x, ruled_out = judge_matrix(cases, fusion)
-    # Fitted on the questions as asked; those asked again after another question (`collect`)
-    # are only scored, to see that a change of subject is declined as it is alone.
     again = np.array([c.synthetic_history for c in cases])
     y = np.array([c.row["answerable"] for c in cases])
     groups = np.array([c.group for c in cases])
