@@ -95,14 +95,18 @@ def gibberish(rng: random.Random) -> str:
     return " ".join(rng.sample(LOREM, rng.randint(2, 6)))
 
 
+def stands_alone(row: dict) -> bool:
+    """An answerable question asked first, about one thing (not a request to summarise)."""
+    return row["answerable"] and not row["history"] and row["kind"] != "summary"
+
+
 def with_foreign(sets: list[tuple[Path | None, list[dict]]], seed: int = 0) -> list[tuple[Path | None, list[dict]]]:
     """Each article's rows plus, as unanswerable `foreign` ones, a sample of the other articles'
     standalone answerable questions and a few lines of nonsense."""
     rng = random.Random(seed)
     out = []
     for i, (article, rows) in enumerate(sets):
-        pool = [r for j, (_a, other) in enumerate(sets) if j != i for r in other
-                if r["answerable"] and not r["history"] and r["kind"] != "summary"]
+        pool = [r for j, (_a, other) in enumerate(sets) if j != i for r in other if stands_alone(r)]
         foreign = [{**r, "id": f"foreign-{i}-{r['id']}", "answerable": False, "evidence": [], "span": None,
                     "kind": "foreign"} for r in rng.sample(pool, FOREIGN_PER_ARTICLE)]
         nonsense = [{"id": f"nonsense-{i}-{n}", "question": gibberish(rng), "history": [], "evidence": [],
@@ -161,7 +165,7 @@ def collect(sets, model: str | None, seed: int = 0) -> list[Case]:
         retriever = Retriever(index, embedder)
         # two streams: drawing the changes of subject leaves XQuAD's pairs as they were drawn before
         rng, switch_rng = random.Random(seed + group), random.Random(seed + group + len(sets))
-        answerable = [r for r in rows if r["answerable"] and not r["history"] and r["kind"] != "summary"]
+        answerable = [r for r in rows if stands_alone(r)]
         for row in rows:
             question = read_question(row["question"])
             if question.about_article:
