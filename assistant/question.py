@@ -60,10 +60,22 @@ _FRAMING = re.compile(
 )
 # A question about the article as a whole: "Bài báo nói về chuyện gì?", "Tóm tắt bài báo",
 # "What is this article about?". It is answered with the lead, not by retrieval.
+# The end of a question about the whole article: a closing particle or punctuation, not "… về
+# 4G", "… say about 4G" (what the article says of one thing is found by retrieval).
+_ASKED_WHOLE = r"(?=\s*(?:(?:vay|the|nhi|nhe|ha|a|briefly|please)\b|[?.!,]|$))"
 _ABOUT_ARTICLE = re.compile(
-    r"\b(?:tom tat|tom luoc|noi dung chinh|y chinh|summar\w*|sum up|gist|main points?|overview|tl;?dr)\b"
-    r"|" + _ARTICLE_WORDS + r"\s+(?:nay\s+)?(?:noi|viet|de cap|bao)(?:\s+ve)?(?:\s+(?:chuyen|dieu|viec|van de|su kien|noi dung))?\s+(?:gi|nao)\b"
-    r"|\bwhat(?:'s| is| does)\s+" + _ARTICLE_WORDS + r"(?:\s+(?:all|mainly|really))?\s+(?:about|say)\b"
+    r"\b(?:tom tat|tom luoc|summar\w*|sum up|gist|main points?|overview|tl;?dr)\b"
+    # "Nội dung chính?", "Ý chính của bài viết là gì?", not "Nội dung chính của biên bản …"
+    r"|\b(?:noi dung chinh|y chinh)(?:\s+(?:cua\s+)?" + _ARTICLE_WORDS + r"(?:\s+nay)?)?(?:\s+(?:la|co)\s+(?:gi|nao))?"
+    + _ASKED_WHOLE +
+    # "Bài báo nói về chuyện gì?", "Bài này đề cập đến cái gì?"
+    r"|" + _ARTICLE_WORDS + r"\s+(?:nay\s+)?(?:noi|viet|de cap|bao)(?:\s+(?:ve|den|toi))?"
+    r"(?:\s+(?:chuyen|dieu|viec|van de|su kien|noi dung|cai))?\s+(?:gi|nao)" + _ASKED_WHOLE +
+    # "Nội dung bài báo là gì?", "Chủ đề của bài viết này là gì?"
+    r"|\b(?:noi dung|chu de)\s+(?:cua\s+)?" + _ARTICLE_WORDS + r"(?:\s+nay)?\s+(?:la|co)?\s*(?:gi|nao)" + _ASKED_WHOLE +
+    # "What is this article about?", and "this" alone for it: "What's this about?"
+    r"|\bwhat(?:'s| is| does)\s+(?:" + _ARTICLE_WORDS + r"|this)(?:\s+(?:all|mainly|really))?\s+(?:about|say)"
+    + _ASKED_WHOLE
 )
 _ABOUT_ARTICLE_MAX_WORDS = 12  # longer questions ask something of the article, not about it
 

@@ -101,6 +101,23 @@ def test_framing_that_asks_nothing_is_left_out(question, content):
     assert read_question(question).content == content
 
 
+@pytest.mark.parametrize("question", [
+    "Bài báo nói về chuyện gì?", "Bài này nói về cái gì vậy?", "Bài báo đề cập đến vấn đề gì?", "Nội dung bài báo là gì?",
+    "noi dung bai bao la gi", "Chủ đề của bài viết này là gì?", "Ý chính của bài viết là gì?", "Tóm tắt bài báo",
+    "What's this about?", "What is the article about, briefly?",
+])
+def test_questions_about_the_whole_article(question):
+    assert read_question(question).about_article
+
+
+@pytest.mark.parametrize("question", [
+    "Nội dung chính của biên bản là gì?", "Nội dung chính mà hai bên thống nhất là gì?",  # of one thing in it
+    "Bài báo nói gì về 4G?", "What does this say about 4G?", "What is this place about?",
+])
+def test_questions_about_one_thing_in_the_article(question):
+    assert not read_question(question).about_article
+
+
 @pytest.mark.parametrize("question, terms", [
     ("How many districts does Ho Chi Minh City have?", (("ho_chi", "chi_minh"),)),
     ("What is the area of Ha Long Bay?", (("ha_long", "long_bay"),)),
