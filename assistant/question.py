@@ -59,9 +59,9 @@ _FRAMING = re.compile(
     r"|\b(?:does|did)\s+" + _ARTICLE_WORDS + r"\s+(?:say|mention|tell)\b"
 )
 # A question about the article as a whole: "Bài báo nói về chuyện gì?", "Tóm tắt bài báo",
-# "What is this article about?". It is answered with the lead, not by retrieval.
-# The end of a question about the whole article: a closing particle or punctuation, not "… về
-# 4G", "… say about 4G" (what the article says of one thing is found by retrieval).
+# "What is this article about?". It is answered with the lead, not by retrieval. It ends there
+# (`_ASKED_WHOLE`: a closing particle or punctuation): "… nói gì về 4G", "… say about 4G" ask
+# what the article says of one thing, which retrieval finds.
 _ASKED_WHOLE = r"(?=\s*(?:(?:vay|the|nhi|nhe|ha|a|briefly|please)\b|[?.!,]|$))"
 _ABOUT_ARTICLE = re.compile(
     r"\b(?:tom tat|tom luoc|summar\w*|sum up|gist|main points?|overview|tl;?dr)\b"
