@@ -149,6 +149,10 @@ class Lexicon:
                     break
             else:
                 word = tokens[i]
+                if "-" in word and lemmas[i]:  # not known whole: "fiber-optic" is read as "fiber optic"
+                    parts = word.split("-")
+                    tokens[i : i + 1], lemmas[i : i + 1] = parts, [self._lemma(p.lower()) for p in parts]
+                    continue
                 if lemmas[i] and word.isalpha() and (i == 0 or word.islower()) and word.lower() not in EN_FUNCTION_WORDS:
                     missed.append(word.lower())
                 i += 1

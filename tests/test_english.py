@@ -29,6 +29,13 @@ def test_words_are_lemmatised_and_the_longest_phrase_wins(question, found):
     assert _english(question) == found
 
 
+def test_a_hyphenated_word_not_known_whole_is_read_as_its_parts():
+    assert _english("Who owns the fiber-optic network?") == ["own", "fiber optic", "network"]
+    assert _english("a state-owned enterprise, socio-economic growth") == [
+        "state-owned enterprise", "socio-economic", "growth"]  # known whole: kept whole
+    assert lexicon().translate("Were Huguenot-descended families poor?").untranslated == ("descended",)
+
+
 def test_vietnamese_names_are_not_translated():
     # "Long" is an English word, but here it is part of the name "Ha Long".
     assert _english("What is the area of Ha Long Bay?") == ["area", "bay"]
