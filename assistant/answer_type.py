@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping
 
-from index.vietnamese import canonical_number, fold_diacritics, has_vietnamese_marks, lexical_terms, words
+from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, lexical_terms, words
 
 if TYPE_CHECKING:
     from .question import Question
@@ -119,6 +119,11 @@ def asks_quantity(question: str) -> bool:
 # subject ("bao nhiêu có 4G", "bao nhiêu được cấp").
 _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
 _NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
+# Nor the particles and forms of address that close a question, when only such words follow
+# ("bao nhiêu ạ?", "bao nhiêu thế chị?", but "bao nhiêu thế hệ", "bao nhiêu em bé"): told by
+# their marks, since typed without them "the", "day" and "ban" are as often nouns.
+_CLOSING = frozenset("ạ à nhỉ nhé nhá hả hở thế đấy đây ấy vậy chứ không chưa bạn anh chị em ông bà cô chú ad".split())
+_FOLDED_CLOSING = frozenset("a nhi nhe ha vay khong".split())
 _VERBS = frozenset("có được đã sẽ đang bị".split())  # told by their marks: "cơ sở", "đảng" are nouns
 _FOLDED_VERBS = frozenset(map(fold_diacritics, _VERBS))  # typed without marks, "co" may be either
 
@@ -127,15 +132,20 @@ def counted_noun(question: str) -> str | None:
     """The word counted by a Vietnamese "bao nhiêu …" or "mấy …" question, without diacritics, if any."""
     lower = question.lower()
     match = _COUNTED.search(fold_diacritics(lower))  # one character for one: spans carry over
-    if match:
-        word = lower[match.start(1) : match.end(1)]
-    else:
-        match = _HOW_MANY_MARKED.search(lower)
-        word = match.group("noun") if match else None
-    if not word or fold_diacritics(word) in _NOT_COUNTED:
+    at = match.start(1) if match else None
+    if not match and (match := _HOW_MANY_MARKED.search(lower)) and match.group("noun"):
+        at = match.start("noun")
+    if at is None:
         return None
-    verbs = _VERBS if has_vietnamese_marks(lower) else _FOLDED_VERBS
-    return None if word in verbs else fold_diacritics(word)
+    rest = words(lower[at:])
+    word = rest[0]
+    if fold_diacritics(word) in _NOT_COUNTED:
+        return None
+    marked = has_vietnamese_marks(lower)
+    closing = _CLOSING if marked else _FOLDED_CLOSING
+    if word in (_VERBS if marked else _FOLDED_VERBS) or all(w in closing for w in rest):
+        return None
+    return fold_diacritics(word)
 
 
 # Words that ask for a reason or a purpose ("vì sao", "tại sao", "để làm gì", "why"), and the
@@ -285,8 +295,9 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
 
 
 def names(text: str, counted: str) -> bool:
-    """The text names what a question counts (`Question.counted_noun`, without diacritics)."""
-    return counted in {fold_diacritics(w.lower()) for w in words(text)}
+    """The text names what a question counts (`Question.counted_noun`, without diacritics),
+    spelt either way where Vietnamese allows ("tỉ" or "tỷ")."""
+    return canonical_syllable(counted) in {canonical_syllable(fold_diacritics(w.lower())) for w in words(text)}
 
 
 def _numbers_in(text: str) -> set[str]:

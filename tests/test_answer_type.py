@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer import Quote, render_markdown
 from assistant.answer_type import (DATE, NUMBER, PERCENT, PERSON, answer_spans, asks_reason, counted_noun,
-                                   expected_answer, focused_spans, gives_reason, holds_answer)
+                                   expected_answer, focused_spans, gives_reason, holds_answer, names)
 from assistant.question import read_question
 from index.vietnamese import lexical_terms
 
@@ -183,9 +183,20 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     ("Trong đó bao nhiêu có 4G?", None),  # "có" is the verb: how many have 4G
     ("Có bao nhiêu cơ sở đạt chuẩn?", "co"),  # "cơ sở" is a noun
     ("Toàn tỉnh có mấy người?", "nguoi"),
+    # particles and forms of address that close the question count nothing
+    ("Tổng số thuê bao di động là bao nhiêu ạ?", None),
+    ("Có bao nhiêu trạm thế chị?", "tram"),
+    ("Doanh thu là bao nhiêu thế chị?", None),
+    ("tong so thue bao la bao nhieu a", None),
+    ("Có mấy nhà mạng vậy?", "nha"),
+    ("Qua bao nhiêu thế hệ?", "the"),  # "thế hệ" goes on: a noun
 ])
 def test_counted_noun(question, noun):
     assert counted_noun(question) == noun
+
+
+def test_the_counted_noun_is_named_in_either_spelling():
+    assert names("ước đạt 465 tỷ đồng", counted_noun("Doanh thu đạt bao nhiêu tỉ?"))
 
 
 @pytest.mark.parametrize("question, asks", [
