@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from index.vietnamese import canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, words
+from index.vietnamese import (canonical_number, canonical_syllable, fold_diacritics, has_vietnamese_marks, scaled_numbers,
+                             words)
 
 from .answer_type import asks_quantity, asks_reason, counted_noun, expected_answer
 
@@ -102,6 +103,7 @@ class Question:
     asks_reason: bool = False  # "vì sao", "tại sao", "why"
     focus: str = ""  # the content without words that point back ("trong đó"): what the bold answer follows
     periods: tuple[tuple[str, int, int], ...] = ()  # ("15", 1401, 1500) for "thế kỷ 15": see `periods`
+    readings: tuple[tuple[str, str], ...] = ()  # ("73", "73000") for "73 nghìn": see `readings`
 
     def __post_init__(self):
         if not self.content:
@@ -274,6 +276,25 @@ def periods(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})")
+_THOUSANDS_APART = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
+
+
+def readings(text: str) -> tuple[tuple[str, str], ...]:
+    """Other ways an article may write the question's numbers, as (number term, term of the
+    lexical index): with the scale word applied ("73 nghìn" → "73000"), a day and month written
+    with a dot as with a slash ("16.10" → "16_10", the pair of "16/10"), thousands written
+    apart as one number ("567 666" → "567666")."""
+    found = list(scaled_numbers(text))
+    for word in words(text):
+        day_month = _DAY_MONTH.fullmatch(word)
+        if day_month and 1 <= int(day_month[1]) <= 31 and 1 <= int(day_month[2]) <= 12:
+            found.append((number_term(word), f"{int(day_month[1])}_{int(day_month[2])}"))
+    for match in _THOUSANDS_APART.finditer(text):
+        found += [(number_term(part), match.group().replace(" ", "")) for part in match.group().split()]
+    return tuple(found)
+
+
 def numbers(text: str) -> tuple[str, ...]:
     """The words written with a digit, as canonical forms. Told apart here because a canonical
     syllable carries its tone as a digit: "thu3" is the name "Thủ", not a code."""
@@ -364,5 +385,5 @@ def read_question(raw: object) -> Question:
         content=content, about_article=is_about_article(text, content),
         asks_quantity=asks_quantity(text), counted_noun=counted_noun(text) if language != EN else None,
         numbers=numbers(text), asks_reason=asks_reason(text), focus=without_pointers(content),
-        periods=periods(text),
+        periods=periods(text), readings=readings(text),
     )

@@ -341,7 +341,9 @@ class Retriever:
         A number counts as used when the article writes it within a code, as a Roman numeral or
         in words ("206" in "AS206", "giai đoạn 2" in "Giai đoạn II", "100" in "một trăm"), a
         code when the article writes it apart ("AS206" as "AS-206"), a century or a decade when
-        the article writes a year within it ("thế kỷ 15" in "1455")."""
+        the article writes a year within it ("thế kỷ 15" in "1455"), and a number the article
+        writes in another of its forms ("73 nghìn" as "73.000", "16.10" as "16/10": see
+        `question.readings`)."""
         vocabulary = self.lexical_for(question.language).vocabulary
         terms = list(question.specific_terms)
         if question.language == EN:
@@ -349,6 +351,7 @@ class Retriever:
         otherwise = self.numbers_written_otherwise.intersection(question.numbers)
         otherwise |= {code for code in question.numbers if split_code(code, question.language != VI) in vocabulary}
         otherwise |= {term for term, first, last in question.periods if any(first <= y <= last for y in self.years)}
+        otherwise |= {term for term, other in question.readings if other in vocabulary or other in self.numbers_written_otherwise}
         return tuple(" / ".join(forms) for forms in terms if vocabulary.isdisjoint(forms) and otherwise.isdisjoint(forms))
 
     def evidence(self, question: Question, previous: Question | None = None) -> Evidence:

@@ -9,6 +9,7 @@ Numbers are kept whole with a canonical form ("567.666" → "567666", "74,56" �
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 import unicodedata
@@ -102,13 +103,35 @@ def _numeral_values(run: list[str]) -> set[int]:
     return values
 
 
+# A number followed by one of these is that many thousands, millions, billions: "73 nghìn" is
+# 73.000, "465 tỷ" 465.000.000.000, "3,35 nghìn km" 3.350 km.
+_SCALES = {**_NUMERAL_SCALES, **{fold_diacritics(w): v for w, v in _NUMERAL_SCALES.items()},
+           "thousand": 1000, "million": 10**6, "billion": 10**9}
+_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s+(" + "|".join(_SCALES) + r")(?!\w)", re.IGNORECASE)
+
+
+def scaled_numbers(text: str) -> list[tuple[str, str]]:
+    """Each number the text writes with a scale word after it, and its value, both canonical:
+    "73 nghìn" → ("73", "73000"), "3,35 nghìn" → ("3.35", "3350")."""
+    found = []
+    for match in _SCALED.finditer(text):
+        number = canonical_number(match[1])
+        try:
+            value = decimal.Decimal(number) * _SCALES[match[2].lower()]
+        except decimal.InvalidOperation:  # "1.2.3": no number
+            continue
+        found.append((number, format(value.normalize(), "f")))
+    return found
+
+
 def numbers_written_otherwise(text: str) -> set[str]:
     """Canonical numbers the text writes other than as a number of their own: the digits of a
-    code ("AS206" → "206", "4G" → "4"), Roman numerals in capitals ("II" → "2", "XV" → "15") and
-    Vietnamese numerals in words ("một trăm" → "100"). It may read in more than the text means
-    ("năm" is also "year", "ba" also "father"): it only keeps a question's number from being
-    declined as one the article never writes."""
-    found = set()
+    code ("AS206" → "206", "4G" → "4"), Roman numerals in capitals ("II" → "2", "XV" → "15"),
+    Vietnamese numerals in words ("một trăm" → "100") and numbers with a scale word ("465 tỷ" →
+    "465000000000"). It may read in more than the text means ("năm" is also "year", "ba" also
+    "father"): it only keeps a question's number from being declined as one the article never
+    writes."""
+    found = {value for _number, value in scaled_numbers(text)}
     for word in words(text):
         if any(c.isalpha() for c in word) and any(c.isdigit() for c in word):
             found.update(canonical_number(digits) for digits in re.findall(r"\d+", word))

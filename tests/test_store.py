@@ -91,6 +91,18 @@ def test_a_number_counts_as_written_within_a_code_or_as_a_roman_numeral(tmp_path
     assert missing("Chuyến bay AS207 có người lái không?") == ("as207",)
 
 
+def test_a_number_counts_as_written_in_another_of_its_forms(tmp_path, fake_embedder):
+    missing = missing_terms_in("Viễn thông\nNgày 16/10, tỉnh có 567.666 thuê bao, 73.000 thuê bao băng rộng và "
+                               "doanh thu 465 tỷ đồng.\n", tmp_path, fake_embedder)
+    assert missing("Có hơn 73 nghìn thuê bao băng rộng không?") == ()  # a scale word
+    assert missing("over 73 thousand broadband subscribers?") == ()
+    assert missing("Doanh thu 465.000.000.000 đồng là của ai?") == ()  # the article's scale word
+    assert missing("Ngày 16.10 có sự kiện gì?") == ()  # a day and month with a dot
+    assert missing("567 666 thuê bao là số gì?") == ()  # thousands apart
+    assert missing("Ngày 17.10 có sự kiện gì?") == ("17.10",)
+    assert missing("Có hơn 74 nghìn thuê bao không?") == ("74",)
+
+
 def test_a_century_or_a_decade_counts_as_written_when_a_year_within_it_is(tmp_path, fake_embedder):
     missing = missing_terms_in("Cải cách\nÔng Lefevre (khoảng 1455–1536) dịch Kinh Thánh năm 1523. Nhà máy mở năm 1994.\n",
                                tmp_path, fake_embedder)
