@@ -131,19 +131,17 @@ _FOLDED_VERBS = frozenset(map(fold_diacritics, _VERBS))  # typed without marks, 
 def counted_noun(question: str) -> str | None:
     """The word counted by a Vietnamese "bao nhiêu …" or "mấy …" question, without diacritics, if any."""
     lower = question.lower()
-    match = _COUNTED.search(fold_diacritics(lower))  # one character for one: spans carry over
-    at = match.start(1) if match else None
-    if not match and (match := _HOW_MANY_MARKED.search(lower)) and match.group("noun"):
-        at = match.start("noun")
-    if at is None:
+    match, group = _COUNTED.search(fold_diacritics(lower)), 1  # one character for one: spans carry over
+    if not match:
+        match, group = _HOW_MANY_MARKED.search(lower), "noun"
+    if not match or not match.group(group):
         return None
-    rest = words(lower[at:])
-    word = rest[0]
+    word = lower[match.start(group) : match.end(group)]
     if fold_diacritics(word) in _NOT_COUNTED:
         return None
     marked = has_vietnamese_marks(lower)
     closing = _CLOSING if marked else _FOLDED_CLOSING
-    if word in (_VERBS if marked else _FOLDED_VERBS) or all(w in closing for w in rest):
+    if word in (_VERBS if marked else _FOLDED_VERBS) or all(w in closing for w in words(lower[match.start(group) :])):
         return None
     return fold_diacritics(word)
 
