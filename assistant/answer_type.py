@@ -267,10 +267,17 @@ def _asked_after(text: str, question: Question) -> int | None:
     return found.start() if found else None
 
 
+# "Ngày nào / what day" asks for a day: a year or a period ("năm 2024", "giai đoạn 2024 - 2026")
+# does not answer it.
+_ASKS_DAY = re.compile(r"\b(?:ngay (?:nao|may)|what day|which day|what date|which date)\b")
+_GIVES_DAY = re.compile(r"\d{1,2}/\d{1,2}|[Nn]gày\s+\d")
+
+
 def candidate_spans(text: str, kind: str | None, question: Question) -> list[tuple[int, int]]:
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
-    tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long; nor
+    tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
+    year for "ngày nào" (what day); nor
     a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any
     number of a sentence that never names what is counted ("510 tuyến cáp quang" for "bao
     nhiêu người"); nor a person named before the words a Vietnamese "… ai?" puts before it."""
@@ -279,6 +286,8 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
         spans = [(a, b) for a, b in spans if a >= after]
     if kind == DATE:
         spans = _whole_dates(text, spans)
+        if _ASKS_DAY.search(fold_diacritics(question.text.lower())):
+            spans = [(a, b) for a, b in spans if _GIVES_DAY.search(text[a:b])]
     stated = set(question.numbers)
     spans = [(a, b) for a, b in spans if not (numbers := _numbers_in(text[a:b])) or not numbers <= stated]
     if kind == NUMBER:

@@ -144,6 +144,14 @@ def test_the_bold_span_is_the_one_the_question_asks_for(sentence, question, bold
     assert focus(sentence, question) == [bold]
 
 
+def test_what_day_is_not_answered_by_a_year_or_a_period():
+    signed = "Hai bên ký kết biên bản ghi nhớ hợp tác giai đoạn 2024 - 2026 nhằm thúc đẩy CĐS."
+    assert focus(signed, "Biên bản ghi nhớ được ký ngày nào?") == []
+    assert focus(signed, "On what date was the memorandum signed?") == []
+    assert focus(signed, "Biên bản ghi nhớ được ký khi nào?") == ["giai đoạn 2024 - 2026"]  # "when" may be a period
+    assert focus("Ngày 16/10, Bộ trưởng làm việc với tỉnh.", "Bộ trưởng làm việc với tỉnh ngày nào?") == ["Ngày 16/10"]
+
+
 def test_words_that_point_back_do_not_choose_the_bold_span():
     weights = {"Trong": 1.3, "có": 1.5, "4G?": 2.7}  # IDF-like: "có" is common, "4G" rarer
     assert focus(BTS, "Trong đó bao nhiêu có 4G?", weights) == ["825"]
