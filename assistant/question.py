@@ -179,11 +179,17 @@ def _openers(lower: str) -> tuple[str, ...]:
     return _FOLLOWUP_OPENERS if has_vietnamese_marks(lower) else _FOLDED_OPENERS
 
 
+# "X thì sao?" (what about X?) asks a follow-up without an opener too: "4G thì sao?", "Thế 4G
+# thì sao ạ?"; typed without marks, "thi sao".
+_WHAT_ABOUT = re.compile(r"\b(?:thì sao|thi sao)(?:\s+(?:ạ|à|nhỉ|nhé|vậy|thế|a|nhi|nhe|vay|the))?$")
+
+
 def followup_cue(text: str) -> str | None:
-    """How a question leans on the one before: it OPENS like a follow-up ("còn…", "and…"), it
-    REFERS back ("trong đó", "them": words that standalone questions use too), or neither."""
+    """How a question leans on the one before: it OPENS like a follow-up ("còn…", "and…", "…
+    thì sao?"), it REFERS back ("trong đó", "them": words that standalone questions use too), or
+    neither."""
     lower = text.lower().strip(" ?!.")
-    if any(lower.startswith(o + " ") for o in _openers(lower)):
+    if any(lower.startswith(o + " ") for o in _openers(lower)) or _WHAT_ABOUT.search(lower):
         return OPENS
     return REFERS if _FOLLOWUP_REFERENCES.search(lower) else None
 

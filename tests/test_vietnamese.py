@@ -86,6 +86,9 @@ def test_followup_cues():
     assert read_question("Còn 4G thì sao?").followup_cue == OPENS
     assert read_question("Trong đó bao nhiêu có 4G?").followup_cue == REFERS
     assert read_question("And fixed broadband?").followup_cue == OPENS
+    # "X thì sao?" asks what about X without an opener too
+    assert read_question("4G thì sao ạ?").followup_cue == OPENS and read_question("4g thi sao").followup_cue == OPENS
+    assert not read_question("Tại sao 4G chậm?").followup
     assert not read_question("Bộ trưởng đề nghị tỉnh tăng chi ngân sách cho lĩnh vực nào?").followup
     # "else" and "nữa" point back after a question word only: "bao nhiêu năm nữa" is "in how many more years".
     assert read_question("Anywhere else?").followup_cue == REFERS and read_question("Ai nữa?").followup_cue == REFERS
