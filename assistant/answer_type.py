@@ -277,10 +277,10 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     """The spans of `text` that could answer this question: `answer_spans`, dates whole, less
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
-    year for "ngày nào" (what day); nor
-    a percentage when it counts something ("bao nhiêu hộ", "how many households"); nor any
-    number of a sentence that never names what is counted ("510 tuyến cáp quang" for "bao
-    nhiêu người"); nor a person named before the words a Vietnamese "… ai?" puts before it."""
+    year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
+    "how many households"); nor any number of a sentence that never names what is counted ("510
+    tuyến cáp quang" for "bao nhiêu người"); nor a person named before the words a Vietnamese
+    "… ai?" puts before it."""
     spans = answer_spans(text, kind)
     if kind == PERSON and (after := _asked_after(text, question)) is not None:
         spans = [(a, b) for a, b in spans if a >= after]

@@ -63,7 +63,8 @@ _FRAMING = re.compile(
 # "What is this article about?". It is answered with the lead, not by retrieval. It ends there
 # (`_ASKED_WHOLE`: a closing particle or punctuation): "… nói gì về 4G", "… say about 4G" ask
 # what the article says of one thing, which retrieval finds.
-_ASKED_WHOLE = r"(?=\s*(?:(?:vay|the|nhi|nhe|ha|a|briefly|please)\b|[?.!,]|$))"
+_CLOSING_PARTICLE = r"(?:vay|the|nhi|nhe|ha|a)"  # "vậy", "thế", "nhỉ", "nhé", "hả", "ạ", folded
+_ASKED_WHOLE = r"(?=\s*(?:(?:" + _CLOSING_PARTICLE + r"|briefly|please)\b|[?.!,]|$))"
 _ABOUT_ARTICLE = re.compile(
     r"\b(?:tom tat|tom luoc|summar\w*|sum up|gist|main points?|overview|tl;?dr)\b"
     # "Nội dung chính?", "Ý chính của bài viết là gì?", not "Nội dung chính của biên bản …"
@@ -180,8 +181,8 @@ def _openers(lower: str) -> tuple[str, ...]:
 
 
 # "X thì sao?" (what about X?) asks a follow-up without an opener too: "4G thì sao?", "Thế 4G
-# thì sao ạ?"; typed without marks, "thi sao".
-_WHAT_ABOUT = re.compile(r"\b(?:thì sao|thi sao)(?:\s+(?:ạ|à|nhỉ|nhé|vậy|thế|a|nhi|nhe|vay|the))?$")
+# thì sao ạ?". Matched folded.
+_WHAT_ABOUT = re.compile(r"\bthi sao(?:\s+" + _CLOSING_PARTICLE + r")?$")
 
 
 def followup_cue(text: str) -> str | None:
@@ -189,7 +190,7 @@ def followup_cue(text: str) -> str | None:
     thì sao?"), it REFERS back ("trong đó", "them": words that standalone questions use too), or
     neither."""
     lower = text.lower().strip(" ?!.")
-    if any(lower.startswith(o + " ") for o in _openers(lower)) or _WHAT_ABOUT.search(lower):
+    if any(lower.startswith(o + " ") for o in _openers(lower)) or _WHAT_ABOUT.search(fold_diacritics(lower)):
         return OPENS
     return REFERS if _FOLLOWUP_REFERENCES.search(lower) else None
 
