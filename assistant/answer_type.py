@@ -30,6 +30,17 @@ _HOW_MANY = (r"^(?!.*\b(?:gì|nào|sao|đâu|ai)\b).*?(?<!thứ )(?<!hạng )(?<
              r"(?:\s+(?P<noun>[^\W\d_]+))?")
 _HOW_MANY_MARKED = re.compile(_HOW_MANY)
 
+# "What was the population of …?", "What is the approximate condenser temperature?": English
+# asks for a number by naming a measure. Nouns that name one (not "name", "role": "What is the
+# name of the population …" asks for a name, hence no "of" before the measure).
+_MEASURES = (
+    "population number amount quantity total sum count score size length height width depth weight mass area "
+    "distance diameter elevation altitude volume density pressure temperature speed velocity capacity "
+    "efficiency cost price budget revenue income salary wage fee fees value attendance enrollment age"
+).split()
+_WHAT_MEASURE = (r"(?:what|which) (?:is|was|are|were) (?:the|its|their|his|her|[\w-]+['’]s) (?:(?!of\b)[\w'’-]+ ){0,3}"
+                 r"(?:" + "|".join(_MEASURES) + r")")
+
 # Question cues, written with their marks. A question typed with marks is matched as written,
 # so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
 # marks are matched with the cues' marks removed (see `_cue_at`), except for the cues marked
@@ -40,14 +51,15 @@ _CUES = (
     # "tỷ lệ …" alone asks for the rate; "tỷ lệ … có chuyên môn gì?" asks for the "gì".
     (PERCENT, r"^(?!.*\b(?:gì|nào|sao)\b).*\b(?P<cue>tỷ lệ|tỉ lệ)\b", True),
     (PERCENT, r"\b(?P<cue>bao nhiêu phần trăm|bao nhiêu %|what percentage|what share|"
-              r"what proportion|what fraction|what percent|how many percent)(?!\w)", True),
+              r"what proportion|what fraction|what percent|what per cent|what %|how many percent|"
+              r"(?:is|was|are|were) the percentage)(?!\w)", True),
     (PERCENT, r"\b(?P<cue>mấy phần trăm|mấy %)(?!\w)", False),
-    (DATE, r"\b(?P<cue>khi nào|bao giờ|ngày nào|tháng nào|năm nào|lúc nào|thời gian nào|thời điểm nào|"
-           r"giai đoạn nào|when|what date|what day|which day|which year|what year|what month|what time|"
-           r"what period)\b", True),
+    (DATE, r"\b(?P<cue>khi nào|bao giờ|ngày nào|hôm nào|tháng nào|năm nào|lúc nào|thời gian nào|thời điểm nào|"
+           r"giai đoạn nào|when|what time|(?:what|which) (?:dates?|days?|years?|months?|periods?|decades?|"
+           r"century|centuries))\b", True),
     (DATE, r"\b(?P<cue>ngày mấy|tháng mấy|năm mấy|mấy giờ)\b", False),
     (NUMBER, r"\b(?P<cue>bao nhiêu|bao lâu|how many|how much|how long|how large|how big|how far|"
-             r"how old|what age|what number)\b", True),
+             r"how old|what age|what number|what amount|" + _WHAT_MEASURE + r")\b", True),
     (NUMBER, _HOW_MANY, False),
     # "ai", or a noun for a person with "nào" ("vị nào", "vua nào": which king).
     (PERSON, r"(?:^|\s)(?P<cue>ai|who|whom|(?:người|ông|bà|vị|vua|tướng|nhà sử|tác giả|nhà văn|"
@@ -269,7 +281,7 @@ def _asked_after(text: str, question: Question) -> int | None:
 
 # "Ngày nào / what day" asks for a day: a year or a period ("năm 2024", "giai đoạn 2024 - 2026")
 # does not answer it.
-_ASKS_DAY = re.compile(r"\b(?:ngay (?:nao|may)|what day|which day|what date|which date)\b")
+_ASKS_DAY = re.compile(r"\b(?:ngay (?:nao|may)|hom nao|what day|which day|what date|which date)\b")
 _GIVES_DAY = re.compile(r"\d{1,2}/\d{1,2}|[Nn]gày\s+\d")
 
 

@@ -40,6 +40,13 @@ from index.vietnamese import lexical_terms
     ("Đứng thứ mấy cả nước?", None),  # a rank, as often written in words ("thứ hai")
     ("may bay cat canh", None),  # without marks "may" may be "máy" (machine)
     ("What time was it signed?", DATE),
+    ("In which years was the plan carried out?", DATE),
+    # English also asks for a number by naming a measure, but not for the name of one.
+    ("What was the telecom revenue?", NUMBER),
+    ("What is the province's population?", NUMBER),
+    ("What is the name of the population living there?", None),
+    ("What was the percentage of households with Internet?", PERCENT),
+    ("What % of households have Internet?", PERCENT),
 ])
 def test_expected_answer_in_three_ways_of_asking(question, kind):
     assert expected_answer(question) == kind
