@@ -279,6 +279,20 @@ def _asked_after(text: str, question: Question) -> int | None:
     return found.start() if found else None
 
 
+# "Ai được tặng …?", "… trao cho ai?", "Who received …?" ask who something is given to: the one
+# named after "tặng", "cho" or "to" ("… trao Kỷ niệm chương … tặng Bộ trưởng Nguyễn Mạnh Hùng"),
+# not the giver named before. Matched folded.
+_ASKS_RECIPIENT = re.compile(r"\b(?:ai (?:duoc (?:trao|tang)|nhan)|(?:cho|tang) ai|to whom|who (?:received|receives|got|"
+                             r"gets|(?:was|were) (?:given|awarded|presented))|(?:given|awarded|presented) to)\b")
+_GIVEN_TO = re.compile(r"(?<!\w)(?:tặng|cho|to)(?!\w)", re.IGNORECASE)
+
+
+def _given_to(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with "tặng", "cho" or "to" between them and the span (or start) before."""
+    ends = [0] + [b for _a, b in spans]
+    return [(a, b) for (a, b), before in zip(spans, ends) if _GIVEN_TO.search(text, before, a)]
+
+
 # "Ngày nào / what day" asks for a day: a year or a period ("năm 2024", "giai đoạn 2024 - 2026")
 # does not answer it.
 _ASKS_DAY = re.compile(r"\b(?:ngay (?:nao|may)|hom nao|what day|which day|what date|which date)\b")
@@ -292,10 +306,12 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
     "how many households"); nor any number of a sentence that never names what is counted ("510
     tuyến cáp quang" for "bao nhiêu người"); nor a person named before the words a Vietnamese
-    "… ai?" puts before it."""
+    "… ai?" puts before it, nor a giver for "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
     if kind == PERSON and (after := _asked_after(text, question)) is not None:
         spans = [(a, b) for a, b in spans if a >= after]
+    if kind == PERSON and _ASKS_RECIPIENT.search(fold_diacritics(question.text.lower())):
+        spans = _given_to(text, spans)
     if kind == DATE:
         spans = _whole_dates(text, spans)
         if _ASKS_DAY.search(fold_diacritics(question.text.lower())):

@@ -143,12 +143,22 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ông Hai khen thưởng ai?", "Lò Thị Mai"),
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ai khen thưởng bà Mai?", "Phạm Văn Hai"),
     ("Kỷ niệm chương được trao bởi ông Vũ Đức Minh.", "Kỷ niệm chương được trao bởi ai?", "Vũ Đức Minh"),
+    # Who received: the one named after "tặng", "cho" or "to", not the giver.
+    ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai được tặng kỷ niệm chương?",
+     "Nguyễn Văn Bình"),
+    ("Bí thư Trần Văn An trao kỷ niệm chương cho ông Nguyễn Văn Bình.", "Who received the medal?", "Nguyễn Văn Bình"),
+    ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai trao kỷ niệm chương?",
+     "Trần Văn An"),
     # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
 ])
 def test_the_bold_span_is_the_one_the_question_asks_for(sentence, question, bold):
     assert focus(sentence, question) == [bold]
+
+
+def test_who_received_is_not_answered_by_the_giver():
+    assert focus("Chủ tịch Lê Văn Đô trao kỷ niệm chương cho đại diện các đơn vị.", "Ai nhận kỷ niệm chương?") == []
 
 
 def test_what_day_is_not_answered_by_a_year_or_a_period():
