@@ -30,16 +30,17 @@ _HOW_MANY = (r"^(?!.*\b(?:gì|nào|sao|đâu|ai)\b).*?(?<!thứ )(?<!hạng )(?<
              r"(?:\s+(?P<noun>[^\W\d_]+))?")
 _HOW_MANY_MARKED = re.compile(_HOW_MANY)
 
-# "What was the population of …?", "What is the approximate condenser temperature?": English
-# asks for a number by naming a measure. Nouns that name one (not "name", "role": "What is the
-# name of the population …" asks for a name, hence no "of" before the measure).
+# "What was the population of …?", "What is the approximate condenser temperature?", "What was
+# telecom revenue?": English asks for a number by naming a measure. Nouns that name one, ending
+# the question or followed by a preposition ("What is population genetics?" asks for no number),
+# with no "of" before them ("What is the name of the population …" asks for a name).
 _MEASURES = (
     "population number amount quantity total sum count score size length height width depth weight mass area "
     "distance diameter elevation altitude volume density pressure temperature speed velocity capacity "
     "efficiency cost price budget revenue income salary wage fee fees value attendance enrollment age"
 ).split()
-_WHAT_MEASURE = (r"(?:what|which) (?:is|was|are|were) (?:the|its|their|his|her|[\w-]+['’]s) (?:(?!of\b)[\w'’-]+ ){0,3}"
-                 r"(?:" + "|".join(_MEASURES) + r")")
+_WHAT_MEASURE = (r"(?:what|which) (?:is|was|are|were) (?:(?!of\b)[\w'’-]+ ){0,4}(?:" + "|".join(_MEASURES) + r")"
+                 r"(?=\s*(?:[?.,]|$)|\s+(?:of|in|for|at|on|per|during|between|from|to|by|with|under|over)\b)")
 
 # Question cues, written with their marks. A question typed with marks is matched as written,
 # so "loại khí nào" (which gas) is not "khi nào" (when) and "ải" is not "ai"; words typed without
@@ -127,10 +128,11 @@ def asks_quantity(question: str) -> bool:
 
 # "bao nhiêu" + noun: the noun is what is counted ("bao nhiêu huyện" → "huyện"), and the answer
 # names it ("510 tuyến cáp quang"). Words that cannot be that noun: "phần trăm" (written "%"),
-# prepositions, conjunctions, particles, and the verbs that follow when "bao nhiêu" is the
-# subject ("bao nhiêu có 4G", "bao nhiêu được cấp").
+# "tiền" (money: the answer names a currency, "105 tỷ đồng"), prepositions, conjunctions,
+# particles, and the verbs that follow when "bao nhiêu" is the subject ("bao nhiêu có 4G", "bao
+# nhiêu được cấp").
 _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+)")
-_NOT_COUNTED = frozenset("phan so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
+_NOT_COUNTED = frozenset("phan tien so voi trong cua la thi vay nua tu den tai o va khi hay hoac nhu de cho ve".split())
 # Nor the particles and forms of address that close a question, when only such words follow
 # ("bao nhiêu ạ?", "bao nhiêu thế chị?", but "bao nhiêu thế hệ", "bao nhiêu em bé"): told by
 # their marks, since typed without them "the", "day" and "ban" are as often nouns.
@@ -324,9 +326,12 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
             spans = [(a, b) for a, b in spans if not _is_period(text, b)]
         if question.counted_noun or _COUNTS_EN.search(question.text.lower()):
             spans = [(a, b) for a, b in spans if not text[a:b].endswith("%")]
-        if question.counted_noun and not names(text, question.counted_noun):
-            return []
     return spans
+
+
+def could_answer(text: str, kind: str, question: Question) -> bool:
+    """The sentence holds one of `candidate_spans`, or for a number a count written in words."""
+    return bool(candidate_spans(text, kind, question)) or (kind == NUMBER and bool(_SPELLED_NUMBER.search(text)))
 
 
 def names(text: str, counted: str) -> bool:
@@ -362,6 +367,8 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
     from .question import EN, VI_NODIAC  # here: the question module reads this one as it loads
 
     spans = candidate_spans(text, kind, question)
+    if kind == NUMBER and question.counted_noun and not names(text, question.counted_noun):
+        return []
     if len(spans) <= 1:
         return spans
     folded = question.language == VI_NODIAC

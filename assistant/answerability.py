@@ -36,7 +36,7 @@ import numpy as np
 
 from index.vietnamese import words
 
-from .answer_type import NUMBER, PERSON, gives_reason, holds_answer, names
+from .answer_type import NUMBER, PERSON, could_answer, gives_reason, holds_answer, names
 from .question import EN, VI_NODIAC
 from .retrieval import Evidence, Retrieval
 
@@ -54,7 +54,8 @@ FEATURES = (
     "background",  # best cosine to generic text about other things minus the closest sentence's
     "background_lift",  # the closest sentence's cosine minus the mean cosine to that generic text
     "no_number",  # asks "how many" and the best sentence states no count (in digits or words)
-    "value_missing",  # asks for a number, a date or a percentage the best sentence lacks
+    "value_missing",  # asks for a number, a date or a percentage the best sentence lacks (a period,
+    # "9 tháng", or the question's own number does not count: `answer_type.could_answer`)
     "counted_missing",  # "bao nhiêu huyện" and the best sentence names no "huyện"
     "reason_missing",  # asks why and the best sentence gives no reason (no "vì", "do", "để", …)
     "translated",  # share of an English question's content words the lexicon knows (1 otherwise)
@@ -106,7 +107,7 @@ def features(retrieval: Retrieval) -> np.ndarray:
         "background": evidence.background - best_cosine,
         "background_lift": best_cosine - evidence.background_mean,
         "no_number": question.asks_quantity and not holds_answer(top.chunk.text, NUMBER),
-        "value_missing": kind not in (None, PERSON) and not holds_answer(top.chunk.text, kind),
+        "value_missing": kind not in (None, PERSON) and not could_answer(top.chunk.text, kind, question),
         "counted_missing": bool(noun) and not names(top.chunk.text, noun),
         "reason_missing": question.asks_reason and not gives_reason(top.chunk.text),
         "translated": own.translated,
