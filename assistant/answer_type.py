@@ -306,9 +306,8 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
     year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
-    "how many households"); nor any number of a sentence that never names what is counted ("510
-    tuyến cáp quang" for "bao nhiêu người"); nor a person named before the words a Vietnamese
-    "… ai?" puts before it, nor a giver for "ai được tặng" (who received)."""
+    "how many households"); nor a person named before the words a Vietnamese "… ai?" puts
+    before it, nor a giver for "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
     if kind == PERSON and (after := _asked_after(text, question)) is not None:
         spans = [(a, b) for a, b in spans if a >= after]
@@ -362,7 +361,8 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
     (see `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count,
     not the words that only point back ("trong đó", "còn … thì sao"). A lone span is returned
     as it is; of several, only one that scores more than every other, else none (a guess
-    between "811" and "920" would mislead).
+    between "811" and "920" would mislead). A sentence that never names what is counted gives
+    none ("510 tuyến cáp quang" for "bao nhiêu người").
     """
     from .question import EN, VI_NODIAC  # here: the question module reads this one as it loads
 

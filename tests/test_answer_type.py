@@ -41,6 +41,7 @@ from index.vietnamese import lexical_terms
     ("may bay cat canh", None),  # without marks "may" may be "máy" (machine)
     ("What time was it signed?", DATE),
     ("In which years was the plan carried out?", DATE),
+    ("Hôm nào hai bên ký biên bản?", DATE),
     # English also asks for a number by naming a measure, but not for the name of one.
     ("What was the telecom revenue?", NUMBER),
     ("What is the province's population?", NUMBER),
