@@ -309,18 +309,18 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     "how many households"); nor a person named before the words a Vietnamese "… ai?" puts
     before it, nor a giver for "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
+    folded = fold_diacritics(question.text.lower())
     if kind == PERSON and (after := _asked_after(text, question)) is not None:
         spans = [(a, b) for a, b in spans if a >= after]
-    if kind == PERSON and _ASKS_RECIPIENT.search(fold_diacritics(question.text.lower())):
+    if kind == PERSON and _ASKS_RECIPIENT.search(folded):
         spans = _given_to(text, spans)
     if kind == DATE:
         spans = _whole_dates(text, spans)
-        if _ASKS_DAY.search(fold_diacritics(question.text.lower())):
+        if _ASKS_DAY.search(folded):
             spans = [(a, b) for a, b in spans if _GIVES_DAY.search(text[a:b])]
     stated = set(question.numbers)
     spans = [(a, b) for a, b in spans if not (numbers := _numbers_in(text[a:b])) or not numbers <= stated]
     if kind == NUMBER:
-        folded = fold_diacritics(question.text.lower())
         if not _ASKS_DURATION.search(folded) and question.counted_noun not in _FOLDED_TIME_UNITS:
             spans = [(a, b) for a, b in spans if not _is_period(text, b)]
         if question.counted_noun or _COUNTS_EN.search(question.text.lower()):

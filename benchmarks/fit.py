@@ -16,7 +16,8 @@ on the stored evidence.
    first quote right with the hand-set and the fitted knobs, on held-out articles.
 2. Answerability (`Judge`): depth-2 gradient-boosted trees over `answerability.FEATURES`
    (answerable questions against far, foreign and near ones), out-of-fold probabilities by
-   article, averaged over `JUDGE_DEALS` deals of the articles into folds; per language, the operating point is the highest threshold at which at most
+   article, averaged over `JUDGE_DEALS` deals of the articles into folds; per language, the
+   operating point is the highest threshold at which at most
    `--max-declined` of the answerable questions are declined on held-out folds, among XQuAD's
    and among ours each (ours are declined less often, and pooled they would hide XQuAD's). The
    curve of answerable against unanswerable questions declined goes to
