@@ -243,7 +243,7 @@ _ASKS_DURATION = re.compile(r"\b(?:bao lau|how long|(?:bao nhieu|how many) (?:" 
 # The word right after a number, unless a number follows it ("5 tháng 10" is a date).
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)(?!\s*\d)")
 # An aside in brackets ("830 (66,4%) hộ"): neither a clause of its own nor counted in the
-# distance between words.
+# distance between words, but for the spans within it.
 _ASIDE = re.compile(r"\([^()]*\)")
 # A day written before a month ("ngày 7 tháng 1 năm 1943"): part of one date.
 _DAY_BEFORE = re.compile(r"(?:[Nn]gày|[Mm]ùng)\s+\d{1,2}\s+$")
@@ -353,11 +353,15 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
     """The answer span whose surroundings hold the question's words closest and weightiest
     ("825" for "bao nhiêu có 4G" in "… 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G").
 
-    Of `candidate_spans`, each is scored over its clause, cut at the neighbouring spans: every
-    question term found there adds its weight over its distance in words, counted once, at its
-    nearest. A word after the span stands at its distance, a word before it one further: a
-    Vietnamese number comes before what it counts ("920 vị trí trạm"), and what stands before
-    it is as often the frame ("trong đó có 811"). `weights` maps the question's lexical terms
+    Of `candidate_spans`, each is scored over its clause, cut at the neighbouring spans: first
+    by how many of the question's numbers, codes and names stand there (a list is told apart by
+    them: "825 vị trí có phủ sóng 4G" for "bao nhiêu trạm … 4G", though "trạm" stands by the
+    total 920), then every question term found there adds its weight over its distance in
+    words, counted once, at its nearest. A word after the span stands at its distance, a word
+    before it one further: a Vietnamese number comes before what it counts ("920 vị trí trạm"),
+    and what stands before it is as often the frame ("trong đó có 811"). An aside in brackets
+    is read only for the spans within it: "86,8" in "567.666 thuê bao (đạt 86,8 thuê bao/100
+    dân)" stands by "dân", "567.666" does not. `weights` maps the question's lexical terms
     (see `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count,
     not the words that only point back ("trong đó", "còn … thì sao"). A lone span is returned
     as it is; of several, only one that scores more than every other, else none (a guess
@@ -377,10 +381,17 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
         weights = {term: w for term, w in weights.items() if term in focus}
     if not weights:
         return []
-    text = _ASIDE.sub(lambda aside: " " * len(aside.group()), text)  # offsets kept
-    clauses = [m.span() for m in _CLAUSE.finditer(text)]
+    asides = [m.span() for m in _ASIDE.finditer(text)]
+    outside = _ASIDE.sub(lambda aside: " " * len(aside.group()), text)  # offsets kept
 
-    def score(i: int) -> float:
+    def view(at: int) -> str:
+        """The text a span is read in: without asides, but for the one it stands in."""
+        a, b = next(((a, b) for a, b in asides if a <= at < b), (0, 0))
+        return outside[:a] + text[a:b] + outside[b:]
+
+    def score(i: int) -> tuple[int, float]:
+        text = view(spans[i][0])
+        clauses = [m.span() for m in _CLAUSE.finditer(text)]
         start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
         if i > 0:
             start = max(start, spans[i - 1][1])
@@ -393,8 +404,10 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
             for at, term in enumerate(t for t in terms if "_" not in t):
                 if term in weights:
                     distance[term] = min(distance.get(term, at + offset), at + offset)
-        return sum(weights[term] / d for term, d in distance.items())
+        found = set(after) | set(before)
+        pinned = sum(not found.isdisjoint(forms) for forms in question.specific_terms)
+        return pinned, sum(weights[term] / d for term, d in distance.items())
 
     scores = [score(i) for i in range(len(spans))]
-    best = [s for s, value in zip(spans, scores) if value == max(scores) and value > 0]
+    best = [s for s, value in zip(spans, scores) if value == max(scores) and any(value)]
     return best if len(best) == 1 else []

@@ -150,6 +150,14 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Bí thư Trần Văn An trao kỷ niệm chương cho ông Nguyễn Văn Bình.", "Who received the medal?", "Nguyễn Văn Bình"),
     ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai trao kỷ niệm chương?",
      "Trần Văn An"),
+    # The question's numbers, codes and names tell a list apart, before its common words.
+    (BTS, "Bao nhiêu vị trí trạm thu phát sóng được phủ sóng 4G?", "825"),
+    (BTS, "Có bao nhiêu trạm 3G?", "811"),
+    # An aside's words are read for the numbers within it.
+    ("Tổng số thuê bao di động ước đạt 567.666 thuê bao (đạt 86,8 thuê bao/100 dân).",
+     "Mật độ thuê bao di động trên 100 dân là bao nhiêu?", "86,8"),
+    ("Tổng số thuê bao di động ước đạt 567.666 thuê bao (đạt 86,8 thuê bao/100 dân).",
+     "Có bao nhiêu thuê bao di động?", "567.666"),
     # A date is bold whole, from its day, also when the question names its year.
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời khi nào?", "ngày 7 tháng 1 năm 1943"),
     ("Ông qua đời vào ngày 7 tháng 1 năm 1943 tại Hà Nội.", "Ông qua đời ngày nào năm 1943?", "ngày 7 tháng 1 năm 1943"),
@@ -198,6 +206,10 @@ def test_the_bold_number_is_the_one_next_to_what_was_asked(real_assistant):
     assert "**825**" in answer.answer and "**811**" not in answer.answer
     answer = real_assistant.ask("Có bao nhiêu vị trí phủ sóng 3G?")
     assert "**811**" in answer.answer and "**825**" not in answer.answer
+    answer = real_assistant.ask("Còn 4G thì sao?", ["Tỉnh có bao nhiêu trạm BTS?"])
+    assert "**825**" in answer.answer and "**920**" not in answer.answer
+    answer = real_assistant.ask("Mật độ thuê bao di động trên 100 dân là bao nhiêu?")
+    assert "**86,8**" in answer.answer and "**567.666**" not in answer.answer
 
 
 @pytest.mark.parametrize("question, noun", [
