@@ -306,10 +306,14 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
     year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
-    "how many households"); nor a person named before the words a Vietnamese "… ai?" puts
-    before it, nor a giver for "ai được tặng" (who received)."""
+    "how many households"); nor a person the question names ("Ai đi cùng Bộ trưởng Nguyễn Mạnh
+    Hùng?"), nor one named before the words a Vietnamese "… ai?" puts before it, nor a giver for
+    "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
     folded = fold_diacritics(question.text.lower())
+    if kind == PERSON:
+        spans = [(a, b) for a, b in spans
+                 if not re.search(rf"(?<!\w){re.escape(fold_diacritics(text[a:b].lower()))}(?!\w)", folded)]
     if kind == PERSON and (after := _asked_after(text, question)) is not None:
         spans = [(a, b) for a, b in spans if a >= after]
     if kind == PERSON and _ASKS_RECIPIENT.search(folded):

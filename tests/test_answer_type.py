@@ -144,6 +144,11 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ông Hai khen thưởng ai?", "Lò Thị Mai"),
     ("Ông Phạm Văn Hai khen thưởng bà Lò Thị Mai vì thành tích.", "Ai khen thưởng bà Mai?", "Phạm Văn Hai"),
     ("Kỷ niệm chương được trao bởi ông Vũ Đức Minh.", "Kỷ niệm chương được trao bởi ai?", "Vũ Đức Minh"),
+    # Who is asked about is not the answer: a person the question names is not bold.
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "Ai cùng Bí thư Trần Văn An tiếp đoàn?",
+     "Lê Văn Bình"),
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "Who joined Tran Van An to meet the delegation?",
+     "Lê Văn Bình"),
     # Who received: the one named after "tặng", "cho" or "to", not the giver.
     ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai được tặng kỷ niệm chương?",
      "Nguyễn Văn Bình"),
