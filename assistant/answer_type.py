@@ -394,15 +394,15 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
         return outside[:a] + text[a:b] + outside[b:]
 
     def score(i: int) -> tuple[int, float]:
-        text = view(spans[i][0])
-        clauses = [m.span() for m in _CLAUSE.finditer(text)]
+        seen = view(spans[i][0])
+        clauses = [m.span() for m in _CLAUSE.finditer(seen)]
         start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
         if i > 0:
             start = max(start, spans[i - 1][1])
         if i + 1 < len(spans):
             end = min(end, spans[i + 1][0])
-        after = lexical_terms(text[spans[i][1] : end], folded)
-        before = lexical_terms(text[start : spans[i][0]], folded)
+        after = lexical_terms(seen[spans[i][1] : end], folded)
+        before = lexical_terms(seen[start : spans[i][0]], folded)
         distance: dict[str, int] = {}
         for offset, terms in ((1, after), (2, before[::-1])):
             for at, term in enumerate(t for t in terms if "_" not in t):
