@@ -277,8 +277,14 @@ def _asked_after(text: str, question: Question) -> int | None:
     match = None if question.language == EN else _AI_AFTER.search(fold_diacritics(question.text))
     if not match:
         return None
-    found = re.search(rf"(?<!\w){re.escape(match.group(1))}(?!\w)", fold_diacritics(text), re.IGNORECASE)
+    found = _writes(text, match.group(1))
     return found.start() if found else None
+
+
+def _writes(text: str, words: str) -> re.Match | None:
+    """Where `text` writes these words as whole words, either of them typed with or without
+    diacritics, in any case."""
+    return re.search(rf"(?<!\w){re.escape(fold_diacritics(words))}(?!\w)", fold_diacritics(text), re.IGNORECASE)
 
 
 # "Ai được tặng …?", "… trao cho ai?", "Who received …?" ask who something is given to: the one
@@ -306,18 +312,17 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
     year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
-    "how many households"); nor a person the question names ("Ai đi cùng Bộ trưởng Nguyễn Mạnh
-    Hùng?"), nor one named before the words a Vietnamese "… ai?" puts before it, nor a giver for
-    "ai được tặng" (who received)."""
+    "how many households"); nor a person the question names in full ("Ai đi cùng Bộ trưởng
+    Nguyễn Mạnh Hùng?"), nor one named before the words a Vietnamese "… ai?" puts before it,
+    nor a giver for "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
     folded = fold_diacritics(question.text.lower())
     if kind == PERSON:
-        spans = [(a, b) for a, b in spans
-                 if not re.search(rf"(?<!\w){re.escape(fold_diacritics(text[a:b].lower()))}(?!\w)", folded)]
-    if kind == PERSON and (after := _asked_after(text, question)) is not None:
-        spans = [(a, b) for a, b in spans if a >= after]
-    if kind == PERSON and _ASKS_RECIPIENT.search(folded):
-        spans = _given_to(text, spans)
+        spans = [(a, b) for a, b in spans if not _writes(question.text, " ".join(text[a:b].split()))]
+        if (after := _asked_after(text, question)) is not None:
+            spans = [(a, b) for a, b in spans if a >= after]
+        if _ASKS_RECIPIENT.search(folded):
+            spans = _given_to(text, spans)
     if kind == DATE:
         spans = _whole_dates(text, spans)
         if _ASKS_DAY.search(folded):
@@ -364,15 +369,16 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
     words, counted once, at its nearest. A word after the span stands at its distance, a word
     before it one further: a Vietnamese number comes before what it counts ("920 vị trí trạm"),
     and what stands before it is as often the frame ("trong đó có 811"). An aside in brackets
-    is read only for the spans within it: "86,8" in "567.666 thuê bao (đạt 86,8 thuê bao/100
-    dân)" stands by "dân", "567.666" does not. `weights` maps the question's lexical terms
+    is read, in place, only for the spans within it: "86,8" in "567.666 thuê bao (đạt 86,8 thuê
+    bao/100 dân)" stands by "dân", "567.666" does not, and "920" in "920 (trong đó 811 có 3G)
+    trạm" stands by "trạm". `weights` maps the question's lexical terms
     (see `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count,
     not the words that only point back ("trong đó", "còn … thì sao"). A lone span is returned
     as it is; of several, only one that scores more than every other, else none (a guess
     between "811" and "920" would mislead). A sentence that never names what is counted gives
     none ("510 tuyến cáp quang" for "bao nhiêu người").
     """
-    from .question import EN, VI_NODIAC  # here: the question module reads this one as it loads
+    from .question import EN, VI, VI_NODIAC  # here: the question module reads this one as it loads
 
     spans = candidate_spans(text, kind, question)
     if kind == NUMBER and question.counted_noun and not names(text, question.counted_noun):
@@ -387,20 +393,19 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
         return []
     asides = [m.span() for m in _ASIDE.finditer(text)]
     outside = _ASIDE.sub(lambda aside: " " * len(aside.group()), text)  # offsets kept
-
-    def view(at: int) -> str:
-        """The text a span is read in: without asides, but for the one it stands in."""
-        a, b = next(((a, b) for a, b in asides if a <= at < b), (0, 0))
-        return outside[:a] + text[a:b] + outside[b:]
+    home = [next((aside for aside in asides if aside[0] <= a < aside[1]), None) for a, _b in spans]
 
     def score(i: int) -> tuple[int, float]:
-        seen = view(spans[i][0])
-        clauses = [m.span() for m in _CLAUSE.finditer(seen)]
-        start, end = next(((a, b) for a, b in clauses if a <= spans[i][0] < b), spans[i])
-        if i > 0:
-            start = max(start, spans[i - 1][1])
-        if i + 1 < len(spans):
-            end = min(end, spans[i + 1][0])
+        # Read without asides, but for the one the span stands in; cut at the spans seen there.
+        a, b = home[i] or (0, 0)
+        seen = outside[:a] + text[a:b] + outside[b:]
+        visible = [s for s, h in zip(spans, home) if h is None or h == home[i]]
+        k = visible.index(spans[i])
+        start, end = next((c.span() for c in _CLAUSE.finditer(seen) if c.start() <= spans[i][0] < c.end()), spans[i])
+        if k > 0:
+            start = max(start, visible[k - 1][1])
+        if k + 1 < len(visible):
+            end = min(end, visible[k + 1][0])
         after = lexical_terms(seen[spans[i][1] : end], folded)
         before = lexical_terms(seen[start : spans[i][0]], folded)
         distance: dict[str, int] = {}
@@ -408,7 +413,9 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
             for at, term in enumerate(t for t in terms if "_" not in t):
                 if term in weights:
                     distance[term] = min(distance.get(term, at + offset), at + offset)
-        found = set(after) | set(before)
+        # around the span, in the form of the question's specific terms (folded unless it has marks)
+        found = {t for part in (seen[start : spans[i][0]], seen[spans[i][1] : end])
+                 for t in lexical_terms(part, question.language != VI)}
         pinned = sum(not found.isdisjoint(forms) for forms in question.specific_terms)
         return pinned, sum(weights[term] / d for term, d in distance.items())
 

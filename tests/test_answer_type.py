@@ -149,6 +149,8 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
      "Lê Văn Bình"),
     ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "Who joined Tran Van An to meet the delegation?",
      "Lê Văn Bình"),
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "ai cung bi thu tran van an tiep doan",
+     "Lê Văn Bình"),
     # Who received: the one named after "tặng", "cho" or "to", not the giver.
     ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai được tặng kỷ niệm chương?",
      "Nguyễn Văn Bình"),
@@ -158,7 +160,9 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
     # The question's numbers, codes and names tell a list apart, before its common words.
     (BTS, "Bao nhiêu vị trí trạm thu phát sóng được phủ sóng 4G?", "825"),
     (BTS, "Có bao nhiêu trạm 3G?", "811"),
-    # An aside's words are read for the numbers within it.
+    ("Thành phố Cẩm Phả có 80 trạm, Hạ Long có 120 trạm.", "How many stations are in Cam Pha?", "80"),
+    # An aside's words are read for the numbers within it, and only for them.
+    ("Tỉnh có 920 (trong đó 811 có 3G) trạm BTS.", "Tỉnh có bao nhiêu trạm BTS?", "920"),
     ("Tổng số thuê bao di động ước đạt 567.666 thuê bao (đạt 86,8 thuê bao/100 dân).",
      "Mật độ thuê bao di động trên 100 dân là bao nhiêu?", "86,8"),
     ("Tổng số thuê bao di động ước đạt 567.666 thuê bao (đạt 86,8 thuê bao/100 dân).",
