@@ -362,21 +362,21 @@ def focused_spans(text: str, kind: str | None, weights: Mapping[str, float], que
     """The answer span whose surroundings hold the question's words closest and weightiest
     ("825" for "bao nhiêu có 4G" in "… 811 vị trí có phủ sóng 3G, 825 vị trí có phủ sóng 4G").
 
-    Of `candidate_spans`, each is scored over its clause, cut at the neighbouring spans: first
-    by how many of the question's numbers, codes and names stand there (a list is told apart by
-    them: "825 vị trí có phủ sóng 4G" for "bao nhiêu trạm … 4G", though "trạm" stands by the
-    total 920), then every question term found there adds its weight over its distance in
-    words, counted once, at its nearest. A word after the span stands at its distance, a word
-    before it one further: a Vietnamese number comes before what it counts ("920 vị trí trạm"),
-    and what stands before it is as often the frame ("trong đó có 811"). An aside in brackets
-    is read, in place, only for the spans within it: "86,8" in "567.666 thuê bao (đạt 86,8 thuê
-    bao/100 dân)" stands by "dân", "567.666" does not, and "920" in "920 (trong đó 811 có 3G)
-    trạm" stands by "trạm". `weights` maps the question's lexical terms
-    (see `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count,
-    not the words that only point back ("trong đó", "còn … thì sao"). A lone span is returned
-    as it is; of several, only one that scores more than every other, else none (a guess
-    between "811" and "920" would mislead). A sentence that never names what is counted gives
-    none ("510 tuyến cáp quang" for "bao nhiêu người").
+    Of `candidate_spans`, each is scored over its clause, cut at the neighbouring spans: first by
+    how many of the question's specific terms (`Question.specific_terms`: numbers, codes, names)
+    stand there (a list is told apart by them: "825 vị trí có phủ sóng 4G" for "bao nhiêu trạm …
+    4G", though "trạm" stands by the total 920), then every question term found there adds its
+    weight over its distance in words, counted once, at its nearest. A word after the span stands at
+    its distance, a word before it one further: a Vietnamese number comes before what it counts
+    ("920 vị trí trạm"), and what stands before it is as often the frame ("trong đó có 811"). An
+    aside in brackets is read, in place, only for the spans within it: "86,8" in "567.666 thuê bao
+    (đạt 86,8 thuê bao/100 dân)" stands by "dân", "567.666" does not, and "920" in "920 (trong đó
+    811 có 3G) trạm" stands by "trạm". `weights` maps the question's lexical terms (see
+    `index.vietnamese.lexical_terms`) to their weight; terms of `question.focus` count, not the
+    words that only point back ("trong đó", "còn … thì sao"). A lone span is returned as it is; of
+    several, only one that scores more than every other, else none (a guess between "811" and "920"
+    would mislead). A sentence that never names what is counted gives none ("510 tuyến cáp quang"
+    for "bao nhiêu người").
     """
     from .question import EN, VI, VI_NODIAC  # here: the question module reads this one as it loads
 
