@@ -318,7 +318,7 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     spans = answer_spans(text, kind)
     folded = fold_diacritics(question.text.lower())
     if kind == PERSON:
-        spans = [(a, b) for a, b in spans if not _writes(question.text, " ".join(text[a:b].split()))]
+        spans = [(a, b) for a, b in spans if not _writes(folded, " ".join(text[a:b].split()))]
         if (after := _asked_after(text, question)) is not None:
             spans = [(a, b) for a, b in spans if a >= after]
         if _ASKS_RECIPIENT.search(folded):
