@@ -287,6 +287,18 @@ def _writes(text: str, words: str) -> re.Match | None:
     return re.search(rf"(?<!\w){re.escape(fold_diacritics(words))}(?!\w)", fold_diacritics(text), re.IGNORECASE)
 
 
+# "ông Hùng", "bà Mai", "Mr Hung": a person named by the given name alone. Matched folded.
+_HONORIFIC = r"(?:ong|ba|mrs?|ms)\.?"
+
+
+def _names(question: str, name: list[str]) -> bool:
+    """The question names this person (the words of a name): in full, or by the given name after
+    "ông", "bà" or "Mr"/"Ms" ("Ai đi cùng ông Hùng?" names Nguyễn Mạnh Hùng)."""
+    given = re.escape(fold_diacritics(name[-1]))
+    return bool(_writes(question, " ".join(name))
+                or re.search(rf"(?<!\w){_HONORIFIC} {given}(?!\w)", fold_diacritics(question), re.IGNORECASE))
+
+
 # "Ai được tặng …?", "… trao cho ai?", "Who received …?" ask who something is given to: the one
 # named after "tặng", "cho" or "to" ("… trao Kỷ niệm chương … tặng Bộ trưởng Nguyễn Mạnh Hùng"),
 # not the giver named before. Matched folded.
@@ -312,13 +324,13 @@ def candidate_spans(text: str, kind: str | None, question: Question) -> list[tup
     what cannot be the answer. A number the question states is not its answer ("trong 9
     tháng" asks for another figure); nor is a period ("9 tháng") unless it asks how long, nor a
     year for "ngày nào" (what day); nor a percentage when it counts something ("bao nhiêu hộ",
-    "how many households"); nor a person the question names in full ("Ai đi cùng Bộ trưởng
-    Nguyễn Mạnh Hùng?"), nor one named before the words a Vietnamese "… ai?" puts before it,
-    nor a giver for "ai được tặng" (who received)."""
+    "how many households"); nor a person the question names, in full ("Ai đi cùng Bộ trưởng
+    Nguyễn Mạnh Hùng?") or as "ông Hùng" (`_names`), nor one named before the words a
+    Vietnamese "… ai?" puts before it, nor a giver for "ai được tặng" (who received)."""
     spans = answer_spans(text, kind)
     folded = fold_diacritics(question.text.lower())
     if kind == PERSON:
-        spans = [(a, b) for a, b in spans if not _writes(folded, " ".join(text[a:b].split()))]
+        spans = [(a, b) for a, b in spans if not _names(folded, text[a:b].split())]
         if (after := _asked_after(text, question)) is not None:
             spans = [(a, b) for a, b in spans if a >= after]
         if _ASKS_RECIPIENT.search(folded):

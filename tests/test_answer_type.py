@@ -151,6 +151,11 @@ def focus(sentence: str, question: str, weights: dict[str, float] | None = None)
      "Lê Văn Bình"),
     ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "ai cung bi thu tran van an tiep doan",
      "Lê Văn Bình"),
+    # … or by the given name after "ông", "bà", "Mr"
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "Ai cùng ông An tiếp đoàn?", "Lê Văn Bình"),
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "ai cung ong an tiep doan", "Lê Văn Bình"),
+    ("Tiếp đoàn có Bí thư Tỉnh ủy Trần Văn An, Chủ tịch UBND tỉnh Lê Văn Bình.", "Who joined Mr. An to meet the delegation?",
+     "Lê Văn Bình"),
     # Who received: the one named after "tặng", "cho" or "to", not the giver.
     ("Bí thư Trần Văn An trao kỷ niệm chương tặng Bộ trưởng Nguyễn Văn Bình.", "Ai được tặng kỷ niệm chương?",
      "Nguyễn Văn Bình"),
