@@ -486,6 +486,8 @@ def main() -> None:
                         help="also measure the held-out ranking over this many deals of the articles into folds")
     parser.add_argument("--dry-run", action="store_true", help="report, but do not write fitted.json")
     args = parser.parse_args()
+    if args.ranking_deals < 1:
+        parser.error("--ranking-deals must be at least 1")
 
     sets = with_foreign(xquad_sets(args.data) + project_sets())
     print(f"Embedding the questions of {len(sets)} articles…", file=sys.stderr)
